@@ -1,0 +1,1 @@
+"""WarmWinter (暖冬): the platform that runs winter-relief plans."""

@@ -1,0 +1,3 @@
+from warmwinter.cli import main
+
+main()

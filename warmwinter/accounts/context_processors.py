@@ -1,0 +1,14 @@
+from warmwinter.accounts.scoping import can
+
+
+def memberships(request):
+    """The signed-in user's memberships (region switcher) and which menu entries to show."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "my_memberships": list(user.memberships.filter(active=True).select_related("region").order_by("region_id", "role")),
+        "active_membership": getattr(user, "active_membership", None),
+        "perms_user_view": can(user, "user.view"),
+        "perms_audit_view": can(user, "audit.view"),
+    }

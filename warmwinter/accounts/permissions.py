@@ -1,0 +1,38 @@
+"""The one table of who may do what: each domain action -> the roles allowed to do it.
+
+Scope (which regions) is decided by accounts.scoping from the user's memberships; this table
+only says which memberships count for an action. Default deny: an action missing here is
+allowed to nobody.
+"""
+
+from __future__ import annotations
+
+from warmwinter.accounts.roles import Role
+
+ALL_ROLES = frozenset(Role)
+READ_ONLY_OVERSIGHT = frozenset({Role.SUPERVISOR, Role.AUDITOR})
+
+ACTIONS: dict[str, frozenset[Role]] = {
+    # regions
+    "region.view": ALL_ROLES,
+    "region.import": frozenset({Role.ADMIN, Role.COUNTY_OFFICER}),
+    "management_area.manage": frozenset({Role.ADMIN, Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER}),
+    # accounts
+    "user.view": frozenset({Role.ADMIN, Role.AUDITOR}),
+    "user.manage": frozenset({Role.ADMIN}),
+    # audit
+    "audit.view": frozenset({Role.AUDITOR, Role.ADMIN}),
+    # dashboard
+    "dashboard.view": ALL_ROLES,
+}
+
+
+def roles_for(action: str) -> frozenset[Role]:
+    try:
+        return ACTIONS[action]
+    except KeyError:
+        raise KeyError(f"unknown action {action!r}: add it to accounts.permissions.ACTIONS") from None
+
+
+def role_may(role: str, action: str) -> bool:
+    return role in roles_for(action)
