@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -37,7 +38,10 @@ def user_list_view(request):
     query = request.GET.get("q", "").strip()
     if query:
         users = users.filter(username__icontains=query) | users.filter(display_name__icontains=query)
-    page = Paginator(users.prefetch_related("memberships__region"), 50).get_page(request.GET.get("page"))
+    # Only the memberships inside the viewer's scope: a user who also works elsewhere must not
+    # reveal where.
+    visible = Prefetch("memberships", queryset=memberships_visible_to(request.user).order_by("region_id"))
+    page = Paginator(users.prefetch_related(visible), 50).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {"page": page, "q": query, "may_manage": can(request.user, "user.manage")})
 
 

@@ -3,7 +3,9 @@ from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import APIView
 
+from warmwinter.accounts.scoping import NOT_FOUND, can
 from warmwinter.audit.selectors import EventFilter, events_for
+from warmwinter.core.errors import NotFound
 
 
 class EventSerializer(serializers.Serializer):
@@ -26,6 +28,8 @@ class EventList(APIView):
         summary="Audit events in the caller's scope (auditors and admins)",
     )
     def get(self, request):
+        if not can(request.user, "audit.view"):  # same answer as the audit page
+            raise NotFound(NOT_FOUND)
         events = events_for(user=request.user, filters=EventFilter.from_params(request.query_params))
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(events, request, view=self)

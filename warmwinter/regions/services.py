@@ -14,7 +14,7 @@ from warmwinter.accounts.scoping import membership_for
 from warmwinter.audit import services as audit
 from warmwinter.core.errors import DomainError
 from warmwinter.core.tabular import read_rows
-from warmwinter.regions.codes import Level, is_valid, level_of, parent_code
+from warmwinter.regions.codes import Level, is_valid, level_of, parent_code, prefix_of
 from warmwinter.regions.models import ManagementArea, Region
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -74,7 +74,7 @@ def regions_load(*, path: Path = NATIONAL_TABLE, root_code: str | None = None) -
     """Load (or refresh) the national table down to townships; optionally one subtree only."""
     rows = _read_national_table(path)
     if root_code:
-        keep = root_code.rstrip("0") or root_code
+        keep = prefix_of(root_code)  # not rstrip("0"): 130110 (鹿泉区) and 500000 (重庆市) end in significant zeros
         ancestors = set()
         code = root_code
         while code:
