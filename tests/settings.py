@@ -17,3 +17,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: F405  WhiteNoise warns when it is missing
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,219 @@
+"""Out-of-scope objects for the scoping matrix (tests/test_scoping_matrix.py).
+
+The matrix walks every URL pattern. For a pattern with path parameters it needs, for each
+parameter name, an object that lives OUTSIDE the requesting user's scope (expect 404) and one
+INSIDE it (to prove the 404 comes from scoping, not from a malformed value). This module maps
+each URL kwarg name to a pair of functions that make them.
+
+Adding a URL with a new parameter name, say `<int:household_id>`? Register it here:
+
+    @register("household_id")
+    class _Household:
+        @staticmethod
+        def outside(world: World):
+            return HouseholdFactory(village=region(world.outside_village)).pk
+
+        @staticmethod
+        def inside(world: World):
+            return HouseholdFactory(village=region(world.inside_village)).pk
+
+`outside` may return a list of values: each one is tried (e.g. a sibling township and a
+neighbouring county). Put the objects under `world.outside` / `world.outside_village`, which
+already account for the requester's level (a township officer's "outside" is the other
+township of the same county; a county officer's is the neighbouring county). Reuse objects
+made for another parameter of the same URL through `world.once(key, make)`, so that
+`/users/<user_id>/memberships/<membership_id>/` gets a membership of that same user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.factories import build_tree, make_member
+from warmwinter.accounts import services as account_services
+from warmwinter.accounts.models import Membership, User
+from warmwinter.accounts.roles import COUNTY_LEVEL_ROLES, Role
+
+# The requester's home and the places outside it.
+XIXIU = "520402000000"  # 西秀区
+DONGGUAN = "520402005000"  # 东关街道 (home of township-level requesters)
+DONGGUAN_VILLAGE = "520402005001"  # 金钟社区居民委员会
+NANJIE = "520402001000"  # 南街街道 (outside for township-level requesters)
+NANJIE_VILLAGE = "520402001001"  # 塔东社区居民委员会
+PINGBA = "520403000000"  # 平坝区 (outside for everyone homed in 西秀区)
+PINGBA_TOWNSHIP = "520403100000"  # 夏云镇
+PINGBA_VILLAGE = "520403100200"  # 夏云村委会
+ANSHUN = "520400000000"  # 安顺市, the common ancestor: outside every requester's scope
+
+
+@dataclass(frozen=True)
+class Requester:
+    """One requesting user of the matrix: a role at its natural level in 西秀区."""
+
+    role: str
+    home: str
+
+    @property
+    def county_level(self) -> bool:
+        return self.home == XIXIU
+
+    @property
+    def id(self) -> str:
+        return f"{self.role}@{'county' if self.county_level else 'township'}"  # ASCII: pytest escapes the rest
+
+
+def requesters() -> list[Requester]:
+    """Every role at 东关街道, county-only roles at 西秀区; plus an admin at 西秀区 (the widest)."""
+    found = [Requester(role.value, XIXIU if role in COUNTY_LEVEL_ROLES else DONGGUAN) for role in Role]
+    if Requester(Role.ADMIN.value, XIXIU) not in found:
+        found.append(Requester(Role.ADMIN.value, XIXIU))
+    return found
+
+
+@dataclass
+class Outsider:
+    """A user (and the audit event of their creation) somewhere; its texts must never leak."""
+
+    user: User
+    region_code: str
+    markers: tuple[str, ...]
+
+
+@dataclass
+class World:
+    """The requester, the outside objects, and markers that must not show up in responses."""
+
+    requester: User
+    spec: Requester
+    outsiders: list[Outsider] = field(default_factory=list)
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def home(self) -> str:
+        return self.spec.home
+
+    @property
+    def outside(self) -> str:
+        """The nearest region outside the requester's scope, at the requester's own level."""
+        return PINGBA if self.spec.county_level else NANJIE
+
+    @property
+    def outside_village(self) -> str:
+        return PINGBA_VILLAGE if self.spec.county_level else NANJIE_VILLAGE
+
+    @property
+    def inside_village(self) -> str:
+        return DONGGUAN_VILLAGE
+
+    @property
+    def nearest_outsider(self) -> Outsider:
+        return next(o for o in self.outsiders if o.region_code == self.outside_village)
+
+    @property
+    def markers(self) -> list[str]:
+        """Texts that identify out-of-scope objects: none may appear in any response."""
+        return [m for o in self.outsiders for m in o.markers]
+
+    def once(self, key: str, make: Callable[[], Any]) -> Any:
+        if key not in self.cache:
+            self.cache[key] = make()
+        return self.cache[key]
+
+
+def _outsider(username: str, display_name: str, village: str, region_names: tuple[str, ...]) -> Outsider:
+    # Through the service, so the audit chain holds an out-of-scope event naming this user.
+    user = account_services.user_create(
+        actor=None, username=username, role=Role.VILLAGE_CLERK, region_code=village, display_name=display_name, password=None,
+    )
+    return Outsider(user=user, region_code=village, markers=(username, display_name, village, *region_names))
+
+
+def build_world(spec: Requester) -> World:
+    """The region tree, the requester, and users outside (and inside) the requester's scope."""
+    build_tree()
+    requester = make_member(spec.role, spec.home, username=f"req_{spec.role}", display_name="请求人")
+    world = World(requester=requester, spec=spec)
+    world.outsiders.append(_outsider("outsider_pingba", "平坝外人", PINGBA_VILLAGE, ("平坝区", "夏云镇", "夏云村委会")))
+    if not spec.county_level:
+        world.outsiders.append(_outsider("outsider_nanjie", "南街外人", NANJIE_VILLAGE, ("南街街道", "塔东社区居民委员会")))
+    # Inside the scope: a plain user, and one who also works outside (their outside membership
+    # is out of scope even though the user is visible).
+    account_services.user_create(actor=None, username="insider", role=Role.HELPER, region_code=DONGGUAN_VILLAGE, display_name="东关内人")
+    straddler = account_services.user_create(
+        actor=None, username="straddler", role=Role.HELPER, region_code=DONGGUAN_VILLAGE, display_name="两地人",
+    )
+    account_services.membership_add(actor=None, user=straddler, role=Role.PATROL_MEMBER, region_code=world.outside_village)
+    world.cache["straddler"] = straddler
+    return world
+
+
+# --- the registry -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KwargCase:
+    outside: Callable[[World], Any]
+    inside: Callable[[World], Any]
+
+
+REGISTRY: dict[str, KwargCase] = {}
+
+
+def register(name: str):
+    def decorate(cls):
+        REGISTRY[name] = KwargCase(outside=cls.outside, inside=cls.inside)
+        return cls
+
+    return decorate
+
+
+@register("code")
+class _RegionCode:
+    @staticmethod
+    def outside(world: World):
+        # Next door, a village there, next door written short (the URLs accept it), an ancestor.
+        if world.spec.county_level:
+            return [PINGBA, PINGBA_VILLAGE, "520403", ANSHUN]
+        return [NANJIE, NANJIE_VILLAGE, "520402001", XIXIU]
+
+    @staticmethod
+    def inside(world: World):
+        return DONGGUAN
+
+
+@register("user_id")
+class _UserId:
+    @staticmethod
+    def outside(world: World):
+        return world.nearest_outsider.user.pk
+
+    @staticmethod
+    def inside(world: World):
+        return world.cache["straddler"].pk
+
+
+@register("membership_id")
+class _MembershipId:
+    @staticmethod
+    def outside(world: World):
+        # A membership of the same out-of-scope user that `user_id` names.
+        return Membership.objects.get(user=world.nearest_outsider.user).pk
+
+    @staticmethod
+    def inside(world: World):
+        return Membership.objects.get(user=world.cache["straddler"], region_id=DONGGUAN_VILLAGE).pk
+
+
+@register("format")
+class _FormatSuffix:
+    """DRF routers add `<format>` suffix patterns (`.json`): not an object, the same both ways."""
+
+    @staticmethod
+    def outside(world: World):
+        return "json"
+
+    @staticmethod
+    def inside(world: World):
+        return "json"
