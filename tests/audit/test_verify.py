@@ -28,16 +28,16 @@ def broken_at(seq: int) -> CommandError:
 
 
 def test_intact_chain_verifies(chain):
-    assert verify() == "audit chain intact: 5 events verified\n"
+    assert verify().startswith("audit chain intact: 5 events verified (head #")
 
 
 def test_empty_chain_verifies(append_only):
-    assert verify() == "audit chain intact: 0 events verified\n"
+    assert verify().startswith("audit chain intact: 0 events verified (head #")
 
 
 def test_intact_after_more_writes(chain):
     audit.record(actor=None, action="more", region_code="520402000000", changes={"名称": ["旧", "新"]})
-    assert verify() == "audit chain intact: 6 events verified\n"
+    assert verify().startswith("audit chain intact: 6 events verified (head #")
 
 
 def test_report_fields(chain, attacker):
@@ -119,7 +119,7 @@ def test_edited_changes_json(chain, attacker):
 def test_edited_changes_json_key_order_alone_is_not_tampering(chain, attacker):
     """Rewriting the same JSON (PostgreSQL jsonb reorders keys anyway) keeps the chain intact."""
     attacker.set_changes(4, {"status": ["rectified", "closed"]})
-    assert verify() == "audit chain intact: 5 events verified\n"
+    assert verify().startswith("audit chain intact: 5 events verified (head #")
 
 
 def test_edited_time(chain, attacker):
@@ -135,3 +135,29 @@ def test_triggers_are_back_after_tampering(chain, attacker):
     triggers.install(connection)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_event WHERE seq = 1")
+
+
+def test_anchor_catches_a_cut_tail_with_a_rewound_head(chain, attacker, tmp_path):
+    """Deleting the last events and rewinding the head row fools the chain alone; an anchor kept
+    outside the database does not."""
+    anchor = tmp_path / "audit.anchor"
+    out = io.StringIO()
+    call_command("audit", "verify", "--anchor", str(anchor), stdout=out)
+    assert anchor.read_text().split()[0] == "5"
+    fourth = Event.objects.get(seq=4)
+    attacker.execute("DELETE FROM audit_event WHERE seq = 5")
+    attacker.execute("UPDATE audit_chainhead SET seq = %s, hash = %s WHERE id = 1", [4, fourth.hash])
+    assert verify().startswith("audit chain intact: 4 events verified")  # the chain alone cannot tell
+    with pytest.raises(CommandError) as caught:
+        call_command("audit", "verify", "--anchor", str(anchor), stdout=io.StringIO())
+    assert str(caught.value).startswith("audit chain BROKEN at event #5:")
+    assert "链尾被截断" in str(caught.value)
+
+
+def test_anchor_advances_when_the_chain_grows(chain, tmp_path):
+    anchor = tmp_path / "audit.anchor"
+    call_command("audit", "verify", "--anchor", str(anchor), stdout=io.StringIO())
+    audit.record(actor=None, action="more", region_code="520402000000")
+    call_command("audit", "verify", "--anchor", str(anchor), stdout=io.StringIO())
+    seq, digest = anchor.read_text().split()
+    assert (int(seq), digest) == (6, Event.objects.get(seq=6).hash)

@@ -34,3 +34,20 @@ def chain_verify(*, batch_size: int = 2000) -> ChainReport:
     if head_seq != checked or (checked and head_hash != prev_hash):
         return ChainReport(False, checked, checked + 1, _("链尾与记录不符：第 %(seq)s 号及之后的事件被删除。") % {"seq": checked + 1})
     return ChainReport(True, checked)
+
+
+def anchor_verify(*, seq: int, hash: str) -> ChainReport | None:
+    """An anchor (seq and hash written down outside the database earlier) must still be in the
+    chain: this catches cutting events off the end and rewinding the head row, which the chain
+    alone cannot. None when it holds."""
+    event = Event.objects.filter(seq=seq).only("seq", "hash").first()
+    if event is None:
+        return ChainReport(False, 0, seq, _("锚定的第 %(seq)s 号事件已不存在：链尾被截断。") % {"seq": seq})
+    if event.hash != hash:
+        return ChainReport(False, 0, seq, _("第 %(seq)s 号事件与锚定的哈希不符。") % {"seq": seq})
+    return None
+
+
+def chain_head() -> tuple[int, str]:
+    head = ChainHead.objects.filter(id=1).first()
+    return (head.seq, head.hash) if head else (0, "")
