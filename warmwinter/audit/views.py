@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from warmwinter.accounts.roles import Role
 from warmwinter.accounts.scoping import NOT_FOUND, can
+from warmwinter.audit.actions import action_labels
 from warmwinter.audit.selectors import EventFilter, event_actions, events_for
 from warmwinter.core.errors import NotFound
 
@@ -17,5 +18,5 @@ def event_list_view(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "audit/event_list.html", {
-        "page": page, "filters": filters, "role_labels": dict(Role.choices), "actions": event_actions(user=request.user), "query": query.urlencode(),
+        "page": page, "filters": filters, "role_labels": dict(Role.choices), "action_labels": action_labels(), "actions": event_actions(user=request.user), "query": query.urlencode(),
     })

@@ -13,6 +13,7 @@ from warmwinter.core.errors import DomainError
 
 UNSUPPORTED_FILE = _("不支持的文件类型：%(name)s（请上传 .csv 或 .xlsx）")
 UNREADABLE_FILE = _("无法读取文件：%(error)s")
+UNKNOWN_ENCODING = _("无法识别文件的文字编码（请保存为 UTF-8 或 GBK）。")
 
 
 def _cell(value) -> str:
@@ -29,7 +30,7 @@ def _decode(raw: bytes) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise DomainError(UNREADABLE_FILE % {"error": "encoding"})
+    raise DomainError(UNKNOWN_ENCODING)
 
 
 def read_rows(name: str, content: bytes) -> Iterator[tuple[int, list[str]]]:

@@ -1,9 +1,12 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_lazy as _
 
 from warmwinter.core.cli_errors import domain_errors_as_command_errors
 from warmwinter.regions import services
+
+FILE_MISSING = _("文件不存在：%(path)s")
 
 
 class Command(BaseCommand):
@@ -24,6 +27,6 @@ class Command(BaseCommand):
             else:
                 path = Path(options["file"])
                 if not path.exists():
-                    raise CommandError(f"文件不存在：{path}")
+                    raise CommandError(FILE_MISSING % {"path": path})
                 result = services.regions_import(actor=None, name=path.name, content=path.read_bytes())
         self.stdout.write(f"created {result.created}, renamed {result.renamed}, unchanged {result.unchanged}")
