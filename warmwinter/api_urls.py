@@ -1,6 +1,6 @@
 """/api/v1/: every app's endpoints, and the OpenAPI document."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
 from warmwinter.accounts import api as accounts_api
@@ -13,6 +13,7 @@ urlpatterns = [
     path("regions/<str:code>", regions_api.RegionDetail.as_view(), name="region-detail"),
     path("regions/<str:code>/children", regions_api.RegionChildren.as_view(), name="region-children"),
     path("audit/events", audit_api.EventList.as_view(), name="audit-events"),
+    path("", include("warmwinter.registry.api.urls")),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
     path("docs", SpectacularSwaggerView.as_view(url_name="api:openapi"), name="docs"),
 ]

@@ -39,6 +39,9 @@ DEBUG = env_bool("WARMWINTER_DEBUG", False)
 SECRET_KEY = persistent_secret("secret_key", "WARMWINTER_SECRET_KEY")
 # Keyed hash of the audit chain; separate from SECRET_KEY so rotating sessions keeps the chain.
 AUDIT_HMAC_KEY = persistent_secret("audit_key", "WARMWINTER_AUDIT_KEY")
+# Resident ID numbers and bank accounts: encryption key and look-up hash key (docs/personal-data.md).
+ID_ENCRYPTION_KEY = persistent_secret("id_key", "WARMWINTER_ID_KEY")
+ID_HASH_KEY = persistent_secret("id_hash_key", "WARMWINTER_ID_HASH_KEY")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("WARMWINTER_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("WARMWINTER_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
@@ -56,6 +59,7 @@ INSTALLED_APPS = [
     "warmwinter.regions",
     "warmwinter.accounts",
     "warmwinter.audit",
+    "warmwinter.registry",
     "warmwinter.reports",
 ]
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("warmwinter.accounts.urls")),
     path("regions/", include("warmwinter.regions.urls")),
     path("audit/", include("warmwinter.audit.urls")),
+    path("registry/", include("warmwinter.registry.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(("warmwinter.api_urls", "api"))),
     path("healthz", healthz, name="healthz"),

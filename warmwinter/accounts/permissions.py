@@ -24,6 +24,20 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "audit.view": frozenset({Role.AUDITOR, Role.ADMIN}),
     # dashboard
     "dashboard.view": ALL_ROLES,
+    # registry (台账)
+    "registry.view": ALL_ROLES - {Role.CHARITY_ORGANIZER, Role.WAREHOUSE_KEEPER, Role.PATROL_MEMBER},
+    "registry.edit": frozenset({Role.VILLAGE_CLERK, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.ADMIN}),
+    "registry.import": frozenset({Role.VILLAGE_CLERK, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.ADMIN}),
+    "registry.export": frozenset({Role.VILLAGE_CLERK, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN}),
+    # Full resident ID numbers: only roles whose work needs them (verification, payment,
+    # rescue-station family search); every full view is audited with a reason.
+    "person.view_id_number": frozenset({
+        Role.VILLAGE_CLERK, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.EMERGENCY_APPROVER,
+        Role.FINANCE_OFFICER, Role.STATION_STAFF,
+    }),
+    "category.manage": frozenset({Role.ADMIN, Role.COUNTY_OFFICER}),
+    "duplicate.resolve": frozenset({Role.VILLAGE_CLERK, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER}),
+    "crosscheck.run": frozenset({Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.SUPERVISOR}),
 }
 
 
