@@ -195,3 +195,17 @@ def test_after_enrolment_the_next_login_asks_for_the_code(client, unenrolled):
     client.post("/accounts/totp/", {"otp": otp_now(unenrolled)})
     client.logout()
     assert login(client, "new-county", PASSWORD)["Location"] == "/accounts/login/otp/"
+
+
+def test_sign_ins_are_in_the_audit_log(client, clerk, county):
+    login(client, clerk.username, PASSWORD)
+    client.post("/accounts/logout/")
+    login(client, county.username, PASSWORD)
+    client.post("/accounts/login/otp/", {"otp": otp_now(county)})
+    logins = list(Event.objects.filter(action="user.login").order_by("seq").values_list("actor_name", "changes"))
+    assert logins == [(clerk.username, {"channel": [None, "web"]}), (county.username, {"channel": [None, "web+otp"]})]
+
+
+def test_a_wrong_password_is_no_sign_in_event(client, clerk):
+    login(client, clerk.username, "wrong-password")
+    assert not Event.objects.filter(action="user.login").exists()

@@ -5,7 +5,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from warmwinter.accounts.authentication import login_check
+from warmwinter.accounts.authentication import login_check, login_record
 from warmwinter.accounts.tokens import TOKEN_DAYS, token_issue
 
 
@@ -34,6 +34,7 @@ class TokenObtain(APIView):
         body = TokenRequest(data=request.data)
         body.is_valid(raise_exception=True)
         user = login_check(request=request, **body.validated_data)
+        login_record(user=user, channel="api")
         return Response({"token": token_issue(user=user), "expires_in_days": TOKEN_DAYS}, status=status.HTTP_200_OK)
 
 

@@ -15,6 +15,7 @@ class AccountsConfig(AppConfig):
         register_action_labels({
             "user.create": _("创建用户"),
             "user.lock": _("登录锁定"),
+            "user.login": _("登录"),
             "user.set_active": _("启用/停用账户"),
             "user.set_password": _("修改密码"),
             "user.totp_enrol": _("绑定动态口令"),

@@ -84,6 +84,13 @@ def otp_check(*, user: User, code: str) -> None:
     raise LoginError(OTP_INVALID, field="otp")
 
 
+def login_record(*, user: User, channel: str) -> None:
+    """A successful sign-in, in the audit log (pages and API tokens alike)."""
+    first = user.memberships.values_list("region_id", flat=True).first() or ""
+    with transaction.atomic():
+        audit.record(actor=user, region_code=first, action="user.login", obj=user, changes={"channel": [None, channel]})
+
+
 def login_check(*, username: str, password: str, otp: str | None = None, request=None) -> User:
     """Password, lock-out and, for roles that need it, the second factor (API sign-in)."""
     user = password_check(username=username, password=password, request=request)

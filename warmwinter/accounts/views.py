@@ -40,6 +40,7 @@ def login_view(request):
                 request.session[PENDING_KEY] = {"user": user.pk, "next": _next_url(request)}
                 return redirect("accounts:login_otp")
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            authentication.login_record(user=user, channel="web")
             return redirect(_next_url(request))
     return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
 
@@ -58,6 +59,7 @@ def login_otp_view(request):
         else:
             request.session.pop(PENDING_KEY, None)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            authentication.login_record(user=user, channel="web+otp")
             return redirect(pending.get("next") or "/")
     return render(request, "accounts/login_otp.html", {"form": form})
 
