@@ -11,4 +11,5 @@ def memberships(request):
         "active_membership": getattr(user, "active_membership", None),
         "perms_user_view": can(user, "user.view"),
         "perms_audit_view": can(user, "audit.view"),
+        "perms_registry_view": can(user, "registry.view"),
     }

@@ -13,6 +13,8 @@ SURNAME_READINGS = {
     "澹台": "tantai", "盖": "ge", "缪": "miao", "召": "shao", "种": "chong", "秘": "bi",
 }
 _COMPOUND = sorted((k for k in SURNAME_READINGS if len(k) > 1), key=len, reverse=True)
+# One syllable per character, so that initials of 尉迟恭 are ycg like any three-character name.
+_COMPOUND_SYLLABLES = {"尉迟": ("yu", "chi"), "万俟": ("mo", "qi"), "长孙": ("zhang", "sun"), "澹台": ("tan", "tai")}
 
 
 @lru_cache(maxsize=200_000)
@@ -23,7 +25,7 @@ def syllables(name: str) -> tuple[str, ...]:
         return ()
     for compound in _COMPOUND:
         if name.startswith(compound):
-            head = [SURNAME_READINGS[compound]]
+            head = list(_COMPOUND_SYLLABLES.get(compound, (SURNAME_READINGS[compound],)))
             return tuple(head + lazy_pinyin(name[len(compound):], errors="default"))
     first = SURNAME_READINGS.get(name[0])
     rest = lazy_pinyin(name[1:], errors="default") if len(name) > 1 else []

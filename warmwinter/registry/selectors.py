@@ -111,6 +111,46 @@ def assignments_of(person: Person) -> QuerySet[CategoryAssignment]:
     return person.categories.select_related("category").order_by("-valid_from")
 
 
+def current_categories(day: date | None = None) -> Prefetch:
+    """Prefetch for persons: the assignments in force on `day` (today), as `person.current_categories`."""
+    day = day or date.today()
+    in_force = CategoryAssignment.objects.filter(Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day)))
+    return Prefetch("categories", queryset=in_force.select_related("category").order_by("category__sort"), to_attr="current_categories")
+
+
+def household_history(user, household: Household):
+    """Audit events of a household, its members and their categories, newest first (read-only)."""
+    from warmwinter.audit.models import Event
+
+    persons = [str(pk) for pk in household.members.values_list("pk", flat=True)]
+    assignments = [str(pk) for pk in CategoryAssignment.objects.filter(person__household=household).values_list("pk", flat=True)]
+    about = (Q(object_type="registry.household", object_id=str(household.pk)) | Q(object_type="registry.person", object_id__in=persons)
+             | Q(object_type="registry.categoryassignment", object_id__in=assignments))
+    return Event.objects.visible_to(user, "registry.view").filter(about).order_by("-seq")
+
+
+def regions_to_choose(user, action: str, *, depth: int = 2):
+    """Regions a form may offer for `action`: each of the user's scope roots and `depth` levels below."""
+    from warmwinter.accounts.scoping import prefixes_for
+    from warmwinter.regions.codes import SIGNIFICANT_DIGITS
+    from warmwinter.regions.models import Region
+
+    level_of_prefix = {digits: level for level, digits in SIGNIFICANT_DIGITS.items()}
+    prefixes = prefixes_for(user, action)
+    if not prefixes:
+        return Region.objects.none()
+    q = Q()
+    for prefix in prefixes:
+        q |= Q(code__startswith=prefix, level__lte=level_of_prefix[len(prefix)] + depth)
+    return Region.objects.filter(q).order_by("code")
+
+
+def import_jobs_for(*, user, mine_only: bool = True) -> QuerySet[ImportJob]:
+    """Import jobs in the user's scope (only their own unless asked), newest first."""
+    jobs = ImportJob.objects.visible_to(user, "registry.import").select_related("region", "created_by")
+    return (jobs.filter(created_by=user) if mine_only else jobs).order_by("-created_at", "-id")
+
+
 def access_import_job(user, job_id: int) -> ImportJob:
     job = ImportJob.objects.visible_to(user, "registry.import").filter(pk=job_id).first()
     if job is None:

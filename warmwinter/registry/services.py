@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from warmwinter.accounts.scoping import membership_for
+from warmwinter.accounts.permissions import role_may
+from warmwinter.accounts.scoping import NOT_ALLOWED, membership_for, memberships_of
 from warmwinter.audit import services as audit
-from warmwinter.core.errors import DomainError
+from warmwinter.core.errors import DomainError, Forbidden
 from warmwinter.regions.codes import Level
 from warmwinter.regions.models import Region
 from warmwinter.registry import names, protection
@@ -87,6 +89,14 @@ def household_update(*, actor, household: Household, version: int | None = None,
     if extra:
         changes["bank_account"] = ["***", "***"]
     audit.record(actor=actor, role=acting.role, action="household.update", region_code=household.region_id, obj=household, changes=changes)
+    return household
+
+
+@transaction.atomic
+def household_register_with_head(*, actor, region_code: str, head: PersonInput, **household_fields) -> Household:
+    """Register a household and its head (户主) together: one form, one transaction, two audit events."""
+    household = household_register(actor=actor, region_code=region_code, **household_fields)
+    person_register(actor=actor, household=household, data=replace(head, relation=Relation.HEAD))
     return household
 
 
@@ -196,9 +206,10 @@ def category_end(*, actor, assignment: CategoryAssignment, valid_to: date) -> Ca
 def category_create(*, actor, code: str, name: str, name_en: str, level: str = "person", has_grade: bool = False, aliases: str = "") -> Category:
     """Add a local category (admins of a county or above)."""
     acting = None
-    if actor is not None:
-        codes = [m.region_id for m in actor.memberships.filter(active=True)]
-        acting = next((membership_for(actor, action="category.manage", region_code=c) for c in codes), None)
+    if actor is not None:  # None: the system (migrations, demo)
+        acting = next((m for m in memberships_of(actor) if role_may(m.role, "category.manage")), None)
+        if acting is None:
+            raise Forbidden(NOT_ALLOWED)
     if Category.objects.filter(code=code).exists() or Category.objects.filter(name=name).exists():
         raise DomainError(CATEGORY_EXISTS, field="code")
     category = Category(code=code, name=name.strip(), name_en=name_en.strip(), level=level, has_grade=has_grade, aliases=aliases)
