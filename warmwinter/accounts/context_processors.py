@@ -12,4 +12,6 @@ def memberships(request):
         "perms_user_view": can(user, "user.view"),
         "perms_audit_view": can(user, "audit.view"),
         "perms_registry_view": can(user, "registry.view"),
+        "perms_registry_import": can(user, "registry.import"),
+        "perms_registry_export": can(user, "registry.export"),
     }

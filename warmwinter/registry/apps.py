@@ -22,7 +22,12 @@ class RegistryConfig(AppConfig):
             "category.create": _("新增人员类别"),
             "ledger.import": _("导入台账"),
             "ledger.export": _("导出台账"),
+            "ledger.upload": _("上传台账文件"),
+            "ledger.error_report": _("下载导入错误报告"),
             "duplicate.link": _("确认为同一人"),
             "duplicate.dismiss": _("排除疑似重复"),
             "crosscheck.run": _("信息比对"),
+            "duplicate.find": _("查找疑似重复"),
+            "crosscheck.confirm": _("确认比对疑点属实"),
+            "crosscheck.dismiss": _("排除比对疑点"),
         })
