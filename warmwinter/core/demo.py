@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import transaction
 
@@ -49,6 +50,28 @@ def demo_totp_secret(username: str) -> str:
     """Stable per user so the printed secret stays valid across `warmwinter demo` runs."""
     digest = hashlib.sha256(f"warmwinter-demo:{username}".encode()).digest()
     return base64.b32encode(digest[:20]).decode()
+
+
+DEMO_LEDGER_TOWNSHIPS = ["520402005000", "520402001000"]  # 东关街道 and 南街街道
+
+
+def demo_ledger_path() -> "Path":
+    from django.conf import settings
+
+    return Path(settings.VAR_DIR) / "demo" / "西秀区东关街道南街街道困难群众台账.xlsx"
+
+
+def demo_ledger_load() -> "LedgerResult":
+    """Write the demo ledger the way clerks make theirs and import it like a clerk would.
+
+    The file stays in var/demo/ so a new user can open it, change it and upload it again.
+    """
+    from warmwinter.registry.demo_ledger import write_demo_ledger
+    from warmwinter.registry.ledger import ledger_import
+
+    villages = list(Region.objects.filter(parent_id__in=DEMO_LEDGER_TOWNSHIPS).order_by("code").values_list("code", "name", "parent__name"))
+    path = write_demo_ledger(demo_ledger_path(), title="西秀区东关街道、南街街道困难群众台账", villages=villages, households_per_village=8)
+    return ledger_import(actor=None, file_name=path.name, path=path, region_code=COUNTY)
 
 
 @transaction.atomic

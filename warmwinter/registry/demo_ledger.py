@@ -22,7 +22,7 @@ CATEGORY_CHOICES = [
 HOUSING = ["安全", "安全", "安全", "老旧", "危房"]
 HEATING = ["燃煤炉", "燃煤炉", "电取暖", "柴草/生物质", "煤改电", "无取暖设施"]
 HEADER = ["序号", "户主姓名", "姓名", "与户主关系", "性别", "身份证号码", "出生日期", "人员类别", "残疾等级",
-          "联系电话", "村（社区）", "家庭住址", "住房状况", "取暖方式", "备注"]
+          "联系电话", "乡镇（街道）", "村（社区）", "家庭住址", "住房状况", "取暖方式", "备注"]
 
 
 def _name(rng: random.Random, surname: str | None = None) -> str:
@@ -38,12 +38,15 @@ def _id(rng: random.Random, county: str, born: date, male: bool, serial: set[str
             return number
 
 
-def demo_rows(villages: list[tuple[str, str]], *, households_per_village: int = 12, seed: int = 520402) -> list[list]:
-    """Rows of a 台账 sheet: one row per person, households grouped under their head."""
+def demo_rows(villages: list[tuple[str, str, str]], *, households_per_village: int = 12, seed: int = 520402) -> list[list]:
+    """Rows of a 台账 sheet: one row per person, households grouped under their head.
+
+    `villages` holds (code, name, township name): village names repeat within a county.
+    """
     rng = random.Random(seed)
     used: set[str] = set()
     rows, serial = [], 0
-    for village_code, village_name in villages:
+    for village_code, village_name, township_name in villages:
         for h in range(households_per_village):
             serial += 1
             surname = rng.choice(SURNAMES)
@@ -75,12 +78,12 @@ def demo_rows(villages: list[tuple[str, str]], *, households_per_village: int = 
                         grade = rng.randint(1, 4) if needs_grade else ""
                 rows.append([
                     serial, head, name, relation, "男" if male else "女", _id(rng, village_code[:6], born, male, used),
-                    born.isoformat(), category, grade, phone if index == 0 else "", village_name, address, housing, heating, "",
+                    born.isoformat(), category, grade, phone if index == 0 else "", township_name, village_name, address, housing, heating, "",
                 ])
     return rows
 
 
-def write_demo_ledger(path: Path, *, title: str, villages: list[tuple[str, str]], households_per_village: int = 12) -> Path:
+def write_demo_ledger(path: Path, *, title: str, villages: list[tuple[str, str, str]], households_per_village: int = 12) -> Path:
     """The ledger as an .xlsx the way clerks make them: a title row, a unit row, the head's name
     and the 序号 merged down over each household's rows."""
     import openpyxl
@@ -94,7 +97,7 @@ def write_demo_ledger(path: Path, *, title: str, villages: list[tuple[str, str]]
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
     sheet["A1"].font = Font(size=16, bold=True)
     sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.append(["填报单位：东关街道办事处", "", "", "", "", "", "", "", "", "", "", f"填报日期：{date(2026, 11, 20):%Y年%m月%d日}"])
+    sheet.append(["填报单位：西秀区民政局", "", "", "", "", "", "", "", "", "", "", "", f"填报日期：{date(2026, 11, 20):%Y年%m月%d日}"])
     sheet.append(HEADER)
     start = 4
     for row in rows:
@@ -111,7 +114,7 @@ def write_demo_ledger(path: Path, *, title: str, villages: list[tuple[str, str]]
                     sheet.merge_cells(start_row=group_start, start_column=column, end_row=row_index - 1, end_column=column)
             current, group_start = key, row_index
         row_index += 1
-    for column, width in zip("ABCDEFGHIJKLMNO", (6, 10, 10, 10, 6, 22, 12, 16, 8, 14, 22, 24, 10, 12, 10)):
+    for column, width in zip("ABCDEFGHIJKLMNOP", (6, 10, 10, 10, 6, 22, 12, 16, 8, 14, 12, 22, 24, 10, 12, 10)):
         sheet.column_dimensions[column].width = width
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
