@@ -80,10 +80,10 @@ def test_demo_has_a_ledger_of_real_villages(demo):
     from warmwinter.registry.models import CategoryAssignment, Household, Person
 
     assert Household.objects.count() > 200
-    assert Person.objects.filter(region_id__startswith="520402005").exists()  # 东关街道
-    assert Person.objects.filter(region_id__startswith="520402001").exists()  # 南街街道
+    assert Person.objects.filter(region__code__startswith="520402005").exists()  # 东关街道
+    assert Person.objects.filter(region__code__startswith="520402001").exists()  # 南街街道
     assert CategoryAssignment.objects.filter(category_id="dibao").exists()
-    assert not Person.objects.exclude(region_id__startswith="520402005").exclude(region_id__startswith="520402001").exists()
+    assert not Person.objects.exclude(region__code__startswith="520402005").exclude(region__code__startswith="520402001").exists()
 
 
 def test_demo_users_can_sign_in(demo, client):
