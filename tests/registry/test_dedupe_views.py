@@ -134,3 +134,14 @@ def test_api_out_of_scope_is_404_and_look_only_role_is_403(tree):
     assert _api(make_member("village_clerk", VILLAGE)).post(f"/api/v1/duplicates/{candidate.pk}/link").status_code == 404
     assert _api(make_member("helper", NANJIE_VILLAGE)).post(f"/api/v1/duplicates/{candidate.pk}/dismiss").status_code == 403
     assert DuplicateCandidate.objects.get(pk=candidate.pk).status == DuplicateStatus.OPEN
+
+
+def test_person_page_shows_the_linked_record(tree):
+    candidate = _pair()
+    client = _browser(make_member("village_clerk", VILLAGE))
+    client.post(f"{URL}{candidate.pk}/link/", {"next": URL})
+
+    page = client.get(f"/registry/persons/{candidate.person_a.pk}/").content.decode()
+
+    assert 'id="person-links"' in page
+    assert f'href="/registry/persons/{candidate.person_b.pk}/">张玮</a>' in page

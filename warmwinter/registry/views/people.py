@@ -22,6 +22,7 @@ from warmwinter.core.forms import add_domain_error
 from warmwinter.registry import selectors, services
 from warmwinter.registry.forms import CategoryEndForm, RevealForm
 from warmwinter.registry.models import Category
+from warmwinter.registry.selectors_dedupe import person_links
 from warmwinter.registry.views import people_categories, people_edit
 from warmwinter.registry.views.people_common import age_on, readable_changes, region_options, require, with_ages
 
@@ -74,6 +75,7 @@ def person_detail_view(request, person_id: int):
         "person": person, "assignments": selectors.assignments_of(person), "today": today, "may_edit": may_edit,
         "may_reveal": bool(person.id_number_masked) and can(request.user, "person.view_id_number", person.region_id),
         "end_form": CategoryEndForm() if may_edit else None,
+        "links": person_links(person, user=request.user),
     })
 
 
