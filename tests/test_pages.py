@@ -178,3 +178,14 @@ def test_cjk_font_stylesheet_points_at_bundled_font_files(db, static_served):
         assert url.endswith(".woff2"), url
         served = client.get(f"/static/vendor/noto-sans-sc/{url}")
         assert served.status_code == 200, f"font file {url} is not served"
+
+
+def test_home_counts_households_and_persons_of_the_users_scope(tree, client):
+    from tests.registry.factories import make_person
+
+    make_person(name="张伟", region_code="520402005001")
+    make_person(name="李娜", region_code="520402001001")
+    client.force_login(make_member("village_clerk", "520402005001"))
+    html = client.get("/").content.decode()
+    assert 'id="count-households">1<' in html
+    assert 'id="count-persons">1<' in html

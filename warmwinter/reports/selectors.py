@@ -8,6 +8,8 @@ from warmwinter.accounts.selectors import users_visible_to
 from warmwinter.audit.models import Event
 from warmwinter.regions.codes import Level
 from warmwinter.regions.models import ManagementArea, Region
+from warmwinter.registry.choices import HouseholdStatus
+from warmwinter.registry.models import Household, Person
 
 
 @dataclass(frozen=True)
@@ -17,6 +19,8 @@ class HomeCounts:
     management_areas: int
     users: int | None
     audit_events: int | None
+    households: int | None = None
+    persons: int | None = None
 
 
 def home_counts(*, user) -> HomeCounts:
@@ -31,4 +35,6 @@ def home_counts(*, user) -> HomeCounts:
         management_areas=areas,
         users=users_visible_to(user).count() if can(user, "user.view") else None,
         audit_events=Event.objects.visible_to(user).count() if can(user, "audit.view") else None,
+        households=Household.objects.visible_to(user).filter(status=HouseholdStatus.ACTIVE).count() if can(user, "registry.view") else None,
+        persons=Person.objects.visible_to(user).filter(alive=True).count() if can(user, "registry.view") else None,
     )
