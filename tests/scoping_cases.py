@@ -217,3 +217,126 @@ class _FormatSuffix:
     @staticmethod
     def inside(world: World):
         return "json"
+
+
+def _import_job(village: str) -> int:
+    """A rejected ledger import job with its error report on disk (the report URL needs one)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from warmwinter.registry.models import ImportJob, ImportStatus
+
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    report = folder / f"scoping-{village}.errors.xlsx"
+    report.write_bytes(b"PK")  # only served, never parsed
+    job = ImportJob.objects.create(
+        region_id=village, file_name=f"台账-{village}.xlsx", file_path=str(folder / f"scoping-{village}.xlsx"),
+        status=ImportStatus.REJECTED, errors=[{"row": 3, "column": "身份证号", "message": "校验位错误"}], error_report_path=str(report),
+    )
+    return job.pk
+
+
+@register("job_id")
+class _ImportJobId:
+    @staticmethod
+    def outside(world: World):
+        return _import_job(world.outside_village)
+
+    @staticmethod
+    def inside(world: World):
+        return _import_job(world.inside_village)
+
+
+# --- registry: households, persons, category assignments (people pages and API) --------------------
+
+
+def _registry_person(world: World, where: str):
+    from tests.registry.factories import make_household
+
+    village = world.outside_village if where == "outside" else world.inside_village
+    name = "外村户主" if where == "outside" else "本村户主"
+    return world.once(f"registry_person_{where}", lambda: make_household(village, members=[{"name": name, "categories": ["dibao"]}]).head)
+
+
+@register("household_id")
+class _HouseholdId:
+    @staticmethod
+    def outside(world: World):
+        return _registry_person(world, "outside").household_id
+
+    @staticmethod
+    def inside(world: World):
+        return _registry_person(world, "inside").household_id
+
+
+@register("person_id")
+class _PersonId:
+    @staticmethod
+    def outside(world: World):
+        return _registry_person(world, "outside").pk
+
+    @staticmethod
+    def inside(world: World):
+        return _registry_person(world, "inside").pk
+
+
+@register("assignment_id")
+class _AssignmentId:
+    """A category assignment of the same person that `person_id` names."""
+
+    @staticmethod
+    def outside(world: World):
+        return _registry_person(world, "outside").categories.get().pk
+
+    @staticmethod
+    def inside(world: World):
+        return _registry_person(world, "inside").categories.get().pk
+
+
+def _duplicate_candidate(village_a: str, village_b: str) -> int:
+    """An open candidate pair (same name and birth date) between two villages."""
+    from datetime import date
+
+    from tests.registry.factories import id_number, make_person
+    from warmwinter.registry.dedupe import common_region
+    from warmwinter.registry.models import DuplicateCandidate
+
+    born = date(1961, 5, 6)
+    a = make_person(name="范疑重", region_code=village_a, id_number=id_number(birth_date=born))
+    b = make_person(name="范疑重", region_code=village_b, id_number="", birth_date=born, gender="M")
+    return DuplicateCandidate.objects.create(person_a=a, person_b=b, region_id=common_region(village_a, village_b), reason="name_birth", score=100).pk
+
+
+@register("candidate_id")
+class _DuplicateCandidateId:
+    @staticmethod
+    def outside(world: World):
+        # Wholly outside; and straddling the scope's edge (one person inside, the pair's
+        # common region above the requester), which is just as much out of reach.
+        return [_duplicate_candidate(world.outside_village, world.outside_village),
+                _duplicate_candidate(world.inside_village, world.outside_village)]
+
+    @staticmethod
+    def inside(world: World):
+        return _duplicate_candidate(world.inside_village, world.inside_village)
+
+
+def _crosscheck_flag(village: str) -> int:
+    from tests.registry.factories import make_person
+    from warmwinter.registry.models import CrosscheckFlag
+
+    person = make_person(name="比对人", region_code=village)
+    return CrosscheckFlag.objects.create(person=person, region_id=village, kind="deceased", source="公安注销名单", detail="2025-11-02").pk
+
+
+@register("flag_id")
+class _CrosscheckFlagId:
+    @staticmethod
+    def outside(world: World):
+        return _crosscheck_flag(world.outside_village)
+
+    @staticmethod
+    def inside(world: World):
+        return _crosscheck_flag(world.inside_village)

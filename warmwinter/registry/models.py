@@ -64,7 +64,10 @@ class Household(models.Model):
         verbose_name = _("家庭")
         verbose_name_plural = _("家庭")
         ordering = ["region_id", "number", "id"]
-        indexes = [models.Index(fields=["region", "status"], name="household_region_status")]
+        indexes = [
+            models.Index(fields=["region", "status"], name="household_region_status"),
+            models.Index(fields=["region", "number"], name="household_region_number"),  # ledger import: 户编号 in a village
+        ]
 
     def __str__(self) -> str:
         return f"{self.head.name if self.head_id and self.head else ''}户 {self.number}".strip()

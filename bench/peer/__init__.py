@@ -1,0 +1,1 @@
+"""The peer of the benchmark: django-import-export importing the same csv into a plain model."""
