@@ -1,58 +1,17 @@
 """Audit events of an import: one per changed person and household, one summary per file.
 
-Appended to the hash chain in batches, by the same rules as audit.services.record (the chain
-head is locked for the transaction, each event carries the previous hash). The ID number is
+Appended to the hash chain in batches with audit.services.ChainAppender, the same appender
+audit.services.record uses. The ID number is
 never written into an event: persons are matched by it, so it cannot have changed.
 """
 
 from __future__ import annotations
 
 from django.db import connection
-from django.utils import timezone
 
-from warmwinter.audit.chain import GENESIS, event_hash
-from warmwinter.audit.models import ChainHead, Event
-from warmwinter.audit.services import SYSTEM_ACTOR, _jsonable
-from warmwinter.core.request_context import current_request_id
+from warmwinter.audit.services import ChainAppender as EventWriter
 
 BATCH = 2000
-
-
-class EventWriter:
-    def __init__(self, actor):
-        head, _ = ChainHead.objects.select_for_update().get_or_create(id=1, defaults={"seq": 0, "hash": ""})
-        self.seq, self.prev = head.seq, head.hash or GENESIS
-        self.is_user = actor is not None and getattr(actor, "is_authenticated", False)
-        self.actor = actor if self.is_user else None
-        self.actor_name = actor.get_username() if self.is_user else SYSTEM_ACTOR
-        self.now = timezone.now()
-        self.request_id = current_request_id()
-        self.batch: list[Event] = []
-        self.written = 0
-
-    def add(self, *, action: str, region_code: str, role: str, object_type: str, object_id, changes: dict) -> None:
-        self.seq += 1
-        event = Event(
-            seq=self.seq, created_at=self.now, actor=self.actor, actor_name=self.actor_name, role=str(role or ""),
-            region_code=region_code or "", action=action, object_type=object_type, object_id=str(object_id),
-            changes=_jsonable(changes), request_id=self.request_id, prev_hash=self.prev,
-        )
-        event.hash = event_hash(event)
-        self.prev = event.hash
-        self.batch.append(event)
-        if len(self.batch) >= BATCH:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.batch:
-            Event.objects.bulk_create(self.batch)
-            self.written += len(self.batch)
-            self.batch = []
-
-    def close(self) -> None:
-        self.flush()
-        if self.written:
-            ChainHead.objects.filter(id=1).update(seq=self.seq, hash=self.prev)
 
 
 def _text(value):
