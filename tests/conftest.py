@@ -3,6 +3,8 @@ from django.db import connection
 
 from tests.factories import build_tree
 from warmwinter.audit import triggers
+from warmwinter.registry.categories import seed_categories
+from warmwinter.registry.models import Category
 
 
 @pytest.fixture
@@ -13,9 +15,11 @@ def tree(db):
 
 @pytest.fixture
 def append_only_flushable(transactional_db):
-    """For transactional tests (live server): the audit triggers are put back before the test,
-    and taken off after it so the test database can be flushed between tests."""
+    """For transactional tests (live server): the audit triggers and the seed categories (data
+    from migrations, which a flush removes) are put back before the test, and the triggers are
+    taken off after it so the test database can be flushed between tests."""
     triggers.install(connection)
+    seed_categories(Category)
     yield
     triggers.remove(connection)
 

@@ -14,9 +14,8 @@ from playwright.sync_api import expect
 from tests import factories
 from tests.browser.conftest import SCREENSHOTS
 from tests.factories import build_tree, make_member
-from warmwinter.registry.categories import SEED_CATEGORIES
 from warmwinter.registry.idnumbers import ID_BAD_CHECK, with_check_digit
-from warmwinter.registry.models import Category, Household, ImportJob, ImportStatus, Person
+from warmwinter.registry.models import Household, ImportJob, ImportStatus, Person
 from warmwinter.registry.validation import GENDER_MISMATCH
 
 VILLAGE = "520402005001"  # 金钟社区居民委员会, 东关街道 (tests.factories.TREE)
@@ -92,14 +91,6 @@ def write_ledger(path: Path, rows: list[list]) -> Path:
     return path
 
 
-def seed_categories() -> None:
-    """The categories migration 0002 seeds: a live-server test starts from a flushed database."""
-    for sort, (code, name, name_en, level, has_grade, aliases) in enumerate(SEED_CATEGORIES, start=1):
-        Category.objects.update_or_create(
-            code=code, defaults=dict(name=name, name_en=name_en, level=level, has_grade=has_grade, aliases=aliases, sort=sort * 10)
-        )
-
-
 def shot(page, step: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"test_ledger_import-{step}.png"), full_page=True)
@@ -128,7 +119,6 @@ def wait_for_job(page, status: str) -> None:
 @pytest.mark.browser
 def test_clerk_imports_a_ledger_fixes_its_errors_and_finds_a_household_by_pinyin(open_page, server_url, sign_in, tmp_path):
     build_tree()
-    seed_categories()
     clerk = make_member("village_clerk", VILLAGE)
     good = ledger_rows()
     bad = with_errors(good)

@@ -6,6 +6,7 @@ import base64
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -14,6 +15,9 @@ from warmwinter.accounts.models import Membership, User
 from warmwinter.accounts.roles import Role
 from warmwinter.regions import services as region_services
 from warmwinter.regions.models import ManagementArea, Region
+
+if TYPE_CHECKING:
+    from warmwinter.registry.ledger import LedgerResult
 
 COUNTY = "520402000000"
 DEMO_PASSWORD = "WarmWinter-2026"
@@ -55,7 +59,7 @@ def demo_totp_secret(username: str) -> str:
 DEMO_LEDGER_TOWNSHIPS = ["520402005000", "520402001000"]  # 东关街道 and 南街街道
 
 
-def demo_ledger_path() -> "Path":
+def demo_ledger_path() -> Path:
     from django.conf import settings
 
     return Path(settings.VAR_DIR) / "demo" / "西秀区东关街道南街街道困难群众台账.xlsx"

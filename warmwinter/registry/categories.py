@@ -23,3 +23,11 @@ SEED_CATEGORIES = [
     ("demolition_relocated", "拆迁/躲迁户", "Household relocated by demolition", "household", False, "拆迁户、躲迁户"),
     ("homeless", "流浪乞讨", "Homeless or begging person", "person", False, "流浪乞讨人员、生活无着的流浪乞讨人员"),
 ]
+
+
+def seed_categories(category_model) -> None:
+    """Create or refresh the seed categories (used by the migration and after test flushes)."""
+    for sort, (code, name, name_en, level, has_grade, aliases) in enumerate(SEED_CATEGORIES, start=1):
+        category_model.objects.update_or_create(
+            code=code, defaults=dict(name=name, name_en=name_en, level=level, has_grade=has_grade, aliases=aliases, sort=sort * 10)
+        )
