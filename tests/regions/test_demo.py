@@ -90,3 +90,12 @@ def test_demo_users_can_sign_in(demo, client):
     response = client.post("/accounts/login/", {"username": "clerk", "password": DEMO_PASSWORD})
     assert response.status_code == 302
     assert client.get("/").status_code == 200
+
+
+def test_demo_proposes_the_person_registered_twice(demo):
+    from warmwinter.registry.models import DuplicateCandidate
+
+    pair = DuplicateCandidate.objects.select_related("person_a", "person_b").get()
+    assert pair.reason == "name_birth" and pair.status == "open"
+    assert pair.person_a.name == pair.person_b.name and pair.person_a.birth_date == pair.person_b.birth_date
+    assert pair.person_a.region_id[:9] != pair.person_b.region_id[:9]  # two townships of the county

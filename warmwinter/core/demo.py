@@ -75,7 +75,11 @@ def demo_ledger_load() -> "LedgerResult":
 
     villages = list(Region.objects.filter(parent_id__in=DEMO_LEDGER_TOWNSHIPS).order_by("code").values_list("code", "name", "parent__name"))
     path = write_demo_ledger(demo_ledger_path(), title="西秀区东关街道、南街街道困难群众台账", villages=villages, households_per_village=8)
-    return ledger_import(actor=None, file_name=path.name, path=path, region_code=COUNTY)
+    result = ledger_import(actor=None, file_name=path.name, path=path, region_code=COUNTY)
+    from warmwinter.registry.dedupe import find_candidates
+
+    find_candidates(region_code=COUNTY)  # the demo ledger holds one person registered twice
+    return result
 
 
 @transaction.atomic

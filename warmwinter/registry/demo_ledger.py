@@ -80,7 +80,23 @@ def demo_rows(villages: list[tuple[str, str, str]], *, households_per_village: i
                     serial, head, name, relation, "男" if male else "女", _id(rng, village_code[:6], born, male, used),
                     born.isoformat(), category, grade, phone if index == 0 else "", township_name, village_name, address, housing, heating, "",
                 ])
+    _add_double_registration(rows, rng, used)
     return rows
+
+
+def _add_double_registration(rows: list[list], rng: random.Random, used: set[str]) -> None:
+    """Real ledgers hold people registered twice: the first head of the first village moved in
+    with a child in the last village, and was registered there again with a mistyped ID
+    number. Same name and birth date in one county, so de-duplication proposes the pair."""
+    if len(rows) < 2:
+        return
+    first, last = rows[0], rows[-1]
+    born = date.fromisoformat(first[6])
+    copy = list(last)
+    copy[2], copy[3], copy[4], copy[6], copy[7], copy[8], copy[9] = first[2], "父母", first[4], first[6], "", "", ""
+    copy[5] = _id(rng, last[5][:6], born, first[4] == "男", used)
+    copy[15] = "与子女同住"
+    rows.append(copy)
 
 
 def write_demo_ledger(path: Path, *, title: str, villages: list[tuple[str, str, str]], households_per_village: int = 12) -> Path:
