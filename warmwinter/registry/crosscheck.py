@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from warmwinter.core.errors import DomainError
 from warmwinter.core.tabular import read_rows
 from warmwinter.registry import idnumbers
+from warmwinter.registry.ledger.headers import field_of, normalize_header
 from warmwinter.registry.names import clean_name
 from warmwinter.registry.validation import parse_date
 
@@ -31,8 +32,6 @@ class CrosscheckKind(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-ID_HEADERS = ("身份证号", "身份证号码", "公民身份号码", "公民身份证号码", "证件号码")
-NAME_HEADERS = ("姓名", "名字")
 DETAIL_HEADERS = {
     CrosscheckKind.DECEASED: ("死亡日期", "死亡时间", "注销日期"),
     CrosscheckKind.PUBLIC_SERVANT: ("单位", "工作单位", "所在单位", "单位名称"),
@@ -65,15 +64,16 @@ class OutsideList:
     detail_column: str = ""
 
 
-def _header_key(text: str) -> str:
-    return re.sub(r"[\s*＊:：()（）]", "", clean_name(text))
+def _find_field(header: list[str], field_name: str) -> int | None:
+    """The column the ledger import would read as `field_name` (same header aliases)."""
+    return next((i for i, text in enumerate(header) if field_of(text) == field_name), None)
 
 
 def _find(header: list[str], aliases) -> int | None:
-    keys = [_header_key(h) for h in header]
+    keys = [normalize_header(h) for h in header]
     for alias in aliases:
-        if alias in keys:
-            return keys.index(alias)
+        if normalize_header(alias) in keys:
+            return keys.index(normalize_header(alias))
     return None
 
 
@@ -97,13 +97,13 @@ def read_list(name: str, content: bytes, *, kind: str) -> OutsideList:
     id_col = name_col = detail_col = None
     for number, cells in rows:
         if header is None:
-            id_col = _find(cells, ID_HEADERS)
+            id_col = _find_field(cells, "id_number")
             if id_col is None:
                 if number >= HEADER_SEARCH_ROWS:
                     break
                 continue
             header = cells
-            name_col = _find(cells, NAME_HEADERS)
+            name_col = _find_field(cells, "name")
             detail_col = _find(cells, DETAIL_HEADERS[kind])
             result.detail_column = cells[detail_col] if detail_col is not None else ""
             continue

@@ -14,7 +14,7 @@ from datetime import date
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
-FULL_WIDTH = str.maketrans("０１２３４５６７８９ＸｘＸ", "0123456789XXX")
+FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789XX")
 ID_BAD_LENGTH = _("身份证号应为 18 位（现为 %(length)s 位）")
 ID_BAD_CHARS = _("身份证号只能由数字和末位 X 组成")
 ID_BAD_DATE = _("身份证号中的出生日期 %(text)s 不存在")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from warmwinter.audit.services import ChainAppender as EventWriter
+from warmwinter.audit.services import ChainAppender
 
 BATCH = 2000
 
@@ -30,7 +30,7 @@ def _stream(sql: str):
         cursor.close()
 
 
-def person_events(writer: EventWriter, *, present: set[str], roles: dict[str, str], category_names: dict[str, str]) -> None:
+def person_events(writer: ChainAppender, *, present: set[str], roles: dict[str, str], category_names: dict[str, str]) -> None:
     """One person.update event per registered person the file changes (before/after of each field)."""
     agg = ("string_agg(n.category_id || ':' || COALESCE(n.grade::text, ''), ',')" if connection.vendor == "postgresql"
            else "group_concat(n.category_id || ':' || COALESCE(n.grade, ''), ',')")
@@ -64,7 +64,7 @@ def person_events(writer: EventWriter, *, present: set[str], roles: dict[str, st
                    object_id=pid, changes=changes)
 
 
-def household_events(writer: EventWriter, *, roles: dict[str, str], head_explicit: bool) -> None:
+def household_events(writer: ChainAppender, *, roles: dict[str, str], head_explicit: bool) -> None:
     """One household.update event per registered household the file changes."""
     sql = ("SELECT x.household_id, g.village, h.region_id, h.number, g.number, h.address, g.address, h.phone, g.phone, "
            "h.housing_condition, g.housing, h.heating_method, g.heating, g.bank_changed, h.head_id, x.head_pid, g.head_row "

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from warmwinter.accounts.scoping import membership_for, memberships_of
+from warmwinter.audit.services import ChainAppender
 from warmwinter.core.errors import DomainError
 from warmwinter.regions.codes import SIGNIFICANT_DIGITS, Level, level_of, normalize
 from warmwinter.regions.models import Region
@@ -247,7 +248,7 @@ def _merge(*, actor, header: Header, scope: Scope, sink: ErrorSink, file_name: s
         if actor is not None:
             for village in merge.villages():  # the roles, for the events (workers kept their own)
                 scope.problem(village, village)
-        writer = events.EventWriter(actor)
+        writer = ChainAppender(actor)
         category_names = dict(Category.objects.values_list("code", "name"))
         present = set(header.columns)
         events.person_events(writer, present=present, roles=scope.roles, category_names=category_names)
