@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "warmwinter.accounts",
     "warmwinter.audit",
     "warmwinter.registry",
+    "warmwinter.notifications",
+    "warmwinter.hazards",
+    "warmwinter.surveys",
     "warmwinter.reports",
 ]
 

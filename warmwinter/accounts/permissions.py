@@ -38,6 +38,29 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "category.manage": frozenset({Role.ADMIN, Role.COUNTY_OFFICER}),
     "duplicate.resolve": frozenset({Role.VILLAGE_CLERK, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER}),
     "crosscheck.run": frozenset({Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.SUPERVISOR}),
+    # surveys (摸排)
+    "survey.view": ALL_ROLES - {Role.CHARITY_ORGANIZER, Role.WAREHOUSE_KEEPER},
+    "survey.manage": frozenset({Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.ADMIN}),
+    "survey.respond": frozenset({Role.VILLAGE_CLERK, Role.HELPER, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER}),
+    "survey.report": frozenset({Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER}),  # the unit's 现状、问题、对策、建议
+    "survey.export": frozenset({Role.VILLAGE_CLERK, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN}),
+    # 四不两直: the inspection office (督查室) and county officers draw samples and re-visit.
+    "spot_check.run": frozenset({Role.SUPERVISOR, Role.COUNTY_OFFICER}),
+    # the problem list (问题清单)
+    "hazard.view": ALL_ROLES - {Role.CHARITY_ORGANIZER, Role.WAREHOUSE_KEEPER},
+    "hazard.report": frozenset({
+        Role.VILLAGE_CLERK, Role.HELPER, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.PATROL_MEMBER,
+        Role.STATION_STAFF, Role.SUPERVISOR, Role.EMERGENCY_APPROVER,
+    }),
+    "hazard.handle": frozenset({Role.VILLAGE_CLERK, Role.HELPER, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.STATION_STAFF}),
+    "hazard.verify": frozenset({Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.SUPERVISOR}),
+    "hazard.close": frozenset({Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER}),
+    # premises (场所) and their fire-safety inspections
+    "premises.view": ALL_ROLES - {Role.CHARITY_ORGANIZER, Role.WAREHOUSE_KEEPER},
+    "premises.manage": frozenset({Role.VILLAGE_CLERK, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.ADMIN}),
+    "premises.inspect": frozenset({
+        Role.VILLAGE_CLERK, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.STATION_STAFF, Role.SUPERVISOR, Role.EMERGENCY_APPROVER,
+    }),
 }
 
 

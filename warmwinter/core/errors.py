@@ -27,3 +27,9 @@ class Forbidden(DomainError):
     """Visible, but the user's role may not do this action."""
 
     status_code = 403
+
+
+class Conflict(DomainError):
+    """The request clashes with what is stored (a stale version, a reused idempotency key)."""
+
+    status_code = 409

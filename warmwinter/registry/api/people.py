@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from warmwinter.accounts.scoping import NOT_FOUND as SCOPE_NOT_FOUND
 from warmwinter.accounts.scoping import can
-from warmwinter.core.errors import DomainError, NotFound
+from warmwinter.core.errors import Conflict, DomainError, NotFound
 from warmwinter.registry import idnumbers, selectors, services
 from warmwinter.registry.api import serializers as s
 from warmwinter.registry.models import Category, Person
@@ -34,10 +34,6 @@ NOT_FOUND = OpenApiResponse(description="missing or outside your scope (the same
 FORBIDDEN = OpenApiResponse(description="in scope, but your role may not do this")
 CONFLICT = OpenApiResponse(description="changed by someone else since you read `version`: read again and retry")
 TAGS = ["registry"]
-
-
-class Conflict(DomainError):
-    status_code = 409
 
 
 def _flatten(errors, field: str = ""):
