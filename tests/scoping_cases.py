@@ -340,3 +340,147 @@ class _CrosscheckFlagId:
     @staticmethod
     def inside(world: World):
         return _crosscheck_flag(world.inside_village)
+
+
+# --- surveys, the problem list, premises, notifications ------------------------------------------
+# Rounds are visible below their region (a county-wide round shows to a township officer), so an
+# out-of-scope round lies over the requester's `outside` region, never over a common ancestor.
+
+
+def _round(world: World, where: str):
+    from tests.surveys.factories import make_round
+
+    region = world.outside if where == "outside" else world.home
+    return world.once(f"round_{where}", lambda: make_round(region, name=("外地摸排" if where == "outside" else "本地摸排")))
+
+
+def _survey_household(world: World, where: str):
+    return _registry_person(world, where).household
+
+
+@register("round_id")
+class _RoundId:
+    @staticmethod
+    def outside(world: World):
+        return _round(world, "outside").pk
+
+    @staticmethod
+    def inside(world: World):
+        return _round(world, "inside").pk
+
+
+@register("response_id")
+class _ResponseId:
+    @staticmethod
+    def outside(world: World):
+        from tests.surveys.factories import make_response
+
+        return world.once("response_outside", lambda: make_response(_round(world, "outside"), household=_survey_household(world, "outside"))).pk
+
+    @staticmethod
+    def inside(world: World):
+        from tests.surveys.factories import make_response
+
+        return world.once("response_inside", lambda: make_response(_round(world, "inside"), household=_survey_household(world, "inside"))).pk
+
+
+@register("template_id")
+class _TemplateId:
+    """Templates are national data with no region: nothing is out of scope, so `outside` is a missing id."""
+
+    @staticmethod
+    def outside(world: World):
+        return 987654
+
+    @staticmethod
+    def inside(world: World):
+        from tests.surveys.factories import template
+
+        return template().pk
+
+
+def _premises(world: World, where: str):
+    from tests.surveys.factories import make_premises
+
+    village = world.outside_village if where == "outside" else world.inside_village
+    return world.once(f"premises_{where}", lambda: make_premises(village, name=("外地超市" if where == "outside" else "本地超市")))
+
+
+@register("premises_id")
+class _PremisesId:
+    @staticmethod
+    def outside(world: World):
+        return _premises(world, "outside").pk
+
+    @staticmethod
+    def inside(world: World):
+        return _premises(world, "inside").pk
+
+
+@register("hazard_id")
+class _HazardId:
+    @staticmethod
+    def outside(world: World):
+        from tests.surveys.factories import make_hazard
+
+        return world.once("hazard_outside", lambda: make_hazard(household=_survey_household(world, "outside"), title="外地隐患")).pk
+
+    @staticmethod
+    def inside(world: World):
+        from tests.surveys.factories import make_hazard
+
+        return world.once("hazard_inside", lambda: make_hazard(household=_survey_household(world, "inside"), title="本地隐患")).pk
+
+
+def _spot_check(world: World, where: str):
+    from tests.surveys.factories import make_response
+    from warmwinter.surveys.models import SpotCheck, SpotCheckItem
+
+    def make():
+        round_ = _round(world, where)
+        response = make_response(round_, household=_survey_household(world, where))
+        check = SpotCheck.objects.create(round=round_, region_id=round_.region_id, size=1, seed=1)
+        SpotCheckItem.objects.create(spot_check=check, original=response, region_id=response.region_id)
+        return check
+
+    return world.once(f"spot_check_{where}", make)
+
+
+@register("spot_check_id")
+class _SpotCheckId:
+    @staticmethod
+    def outside(world: World):
+        return _spot_check(world, "outside").pk
+
+    @staticmethod
+    def inside(world: World):
+        return _spot_check(world, "inside").pk
+
+
+@register("item_id")
+class _SpotCheckItemId:
+    @staticmethod
+    def outside(world: World):
+        return _spot_check(world, "outside").items.get().pk
+
+    @staticmethod
+    def inside(world: World):
+        return _spot_check(world, "inside").items.get().pk
+
+
+@register("notification_id")
+class _NotificationId:
+    """Notifications belong to their recipient: someone else's is out of reach, even next door."""
+
+    @staticmethod
+    def outside(world: World):
+        from warmwinter.notifications.models import Notification
+
+        return Notification.objects.create(recipient=world.nearest_outsider.user, region_id=world.outside_village,
+                                           kind="hazard.major", title="外地通知").pk
+
+    @staticmethod
+    def inside(world: World):
+        from warmwinter.notifications.models import Notification
+
+        return Notification.objects.create(recipient=world.requester, region_id=world.inside_village, kind="hazard.major", title="本人通知").pk

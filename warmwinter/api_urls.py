@@ -14,6 +14,9 @@ urlpatterns = [
     path("regions/<str:code>/children", regions_api.RegionChildren.as_view(), name="region-children"),
     path("audit/events", audit_api.EventList.as_view(), name="audit-events"),
     path("", include("warmwinter.registry.api.urls")),
+    path("", include("warmwinter.surveys.api.urls")),
+    path("", include("warmwinter.hazards.api.urls")),
+    path("", include("warmwinter.notifications.api")),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
     path("docs", SpectacularSwaggerView.as_view(url_name="api:openapi"), name="docs"),
 ]

@@ -1,4 +1,5 @@
 from warmwinter.accounts.scoping import can
+from warmwinter.notifications.services import unread_count
 
 
 def memberships(request):
@@ -14,4 +15,8 @@ def memberships(request):
         "perms_registry_view": can(user, "registry.view"),
         "perms_registry_import": can(user, "registry.import"),
         "perms_registry_export": can(user, "registry.export"),
+        "perms_survey_view": can(user, "survey.view"),
+        "perms_hazard_view": can(user, "hazard.view"),
+        "perms_premises_view": can(user, "premises.view"),
+        "unread_notifications": unread_count(user),
     }

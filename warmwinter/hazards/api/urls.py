@@ -1,0 +1,3 @@
+"""/api/v1/ endpoints of the problem list and premises."""
+
+urlpatterns: list = []
