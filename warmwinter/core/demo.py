@@ -82,6 +82,13 @@ def demo_ledger_load() -> "LedgerResult":
     return result
 
 
+def demo_surveys_load():
+    """Surveys, premises and the problem list over the demo ledger (after demo_ledger_load); idempotent."""
+    from warmwinter.surveys.demo import surveys_demo_load
+
+    return surveys_demo_load()
+
+
 @transaction.atomic
 def demo_load() -> list[DemoLogin]:
     """Load the demo county; running it again changes nothing."""

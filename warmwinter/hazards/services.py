@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from warmwinter.accounts.roles import Role
 from warmwinter.accounts.scoping import membership_for
 from warmwinter.audit import services as audit
-from warmwinter.core.errors import DomainError, Forbidden
+from warmwinter.core.errors import Conflict, DomainError, Forbidden
 from warmwinter.hazards import workflow
 from warmwinter.hazards.choices import HazardCategory, HazardSource, PremisesKind, Severity
 from warmwinter.hazards.models import Hazard, HazardEvidence, HazardStep, Premises
@@ -27,6 +27,7 @@ DEFAULT_DAYS = {Severity.GENERAL: 7, Severity.MAJOR: 3}
 CHANGED_MEANWHILE = _("该问题已被他人处理，请刷新后重试。")
 NOT_NOW = _("“%(state)s”状态下不能“%(action)s”。")
 NOTE_REQUIRED = _("请填写处置说明。")
+CLOSED_FINAL = _("已销号的问题不能再修改。")
 SAME_PERSON = _("整改人不能核验自己整改的问题，请由其他人员核验。")
 ONE_SUBJECT = _("问题只能属于一个家庭或一个场所。")
 UNKNOWN_CATEGORY = _("问题类别不存在：%(value)s")
@@ -141,7 +142,7 @@ def hazard_transition(*, actor, hazard: Hazard, name: str, note: str = "", versi
         updates["closed_at"] = now
     expected = hazard.version if version is None else version
     if not Hazard.objects.filter(pk=hazard.pk, version=expected, state=hazard.state).update(**updates):
-        raise DomainError(CHANGED_MEANWHILE)
+        raise Conflict(CHANGED_MEANWHILE)
     record = HazardStep.objects.create(hazard=hazard, transition=name, from_state=hazard.state, to_state=step.target,
                                        actor=actor, note=(note or "").strip(), at=now)
     _evidence_save(actor=actor, hazard=hazard, step=record, files=evidence)
@@ -155,6 +156,8 @@ def hazard_transition(*, actor, hazard: Hazard, name: str, note: str = "", versi
 def hazard_update(*, actor, hazard: Hazard, version: int | None = None, **fields) -> Hazard:
     """Change who fixes it by when, or how serious it is. Raising it to major escalates it at once."""
     acting = membership_for(actor, action="hazard.handle", region_code=hazard.region_id)
+    if not hazard.is_open:
+        raise DomainError(CLOSED_FINAL)
     allowed = {"severity", "title", "description", "responsible_unit", "responsible_person", "deadline", "category"}
     before = {f: getattr(hazard, f) for f in HAZARD_FIELDS}
     for key, value in fields.items():
@@ -173,7 +176,7 @@ def hazard_update(*, actor, hazard: Hazard, version: int | None = None, **fields
     expected = hazard.version if version is None else version
     values = {f: getattr(hazard, f) for f in HAZARD_FIELDS}
     if not Hazard.objects.filter(pk=hazard.pk, version=expected).update(version=F("version") + 1, escalated_at=hazard.escalated_at, **values):
-        raise DomainError(CHANGED_MEANWHILE)
+        raise Conflict(CHANGED_MEANWHILE)
     hazard.version = expected + 1
     audit.record(actor=actor, role=acting.role, action="hazard.update", region_code=hazard.region_id, obj=hazard,
                  changes=audit.changes_between(before, values))
@@ -181,8 +184,14 @@ def hazard_update(*, actor, hazard: Hazard, version: int | None = None, **fields
 
 
 def hazards_from_findings(*, actor, response, findings, source: str = HazardSource.SURVEY) -> list[Hazard]:
-    """List each finding of an answer sheet once (a rule fires once per sheet, however often it is saved)."""
+    """List each finding of an answer sheet once (a rule fires once per sheet, however often it is saved).
+
+    A spot check lists only what is not on the list already: a problem the survey found that is still
+    open on the same household or premises is confirmed, not listed a second time."""
     seen = set(Hazard.objects.filter(response=response).values_list("rule", flat=True))
+    if source == HazardSource.SPOT_CHECK:
+        subject = {"household": response.household} if response.household_id else {"premises": response.premises}
+        seen |= set(Hazard.objects.filter(**subject).exclude(state=State.CLOSED).exclude(rule="").values_list("rule", flat=True))
     made = []
     for finding in findings:
         if finding.rule in seen:
@@ -233,7 +242,7 @@ def premises_update(*, actor, premises: Premises, version: int | None = None, **
     expected = premises.version if version is None else version
     values = {f: getattr(premises, f) for f in PREMISES_FIELDS}
     if not Premises.objects.filter(pk=premises.pk, version=expected).update(version=F("version") + 1, **values):
-        raise DomainError(CHANGED_MEANWHILE)
+        raise Conflict(CHANGED_MEANWHILE)
     premises.version = expected + 1
     audit.record(actor=actor, role=acting.role, action="premises.update", region_code=premises.region_id, obj=premises,
                  changes=audit.changes_between(before, values))

@@ -1,13 +1,10 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.urls import path
+
+from warmwinter.notifications import views
 
 app_name = "notifications"
 
-
-@login_required
-def _placeholder(request):
-    return HttpResponse("")
-
-
-urlpatterns = [path("", _placeholder, name="list")]
+urlpatterns = [
+    path("", views.notification_list_view, name="list"),
+    path("<int:notification_id>/read", views.notification_read_view, name="read"),
+]

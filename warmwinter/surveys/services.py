@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from warmwinter.accounts.scoping import membership_for
+from warmwinter.accounts.scoping import can, membership_for
 from warmwinter.audit import services as audit
 from warmwinter.core.errors import Conflict, DomainError
 from warmwinter.hazards import services as hazard_services
@@ -34,6 +34,9 @@ CHANGED_MEANWHILE = _("该记录已被他人修改，请刷新后重试。")
 NOT_A_VILLAGE = _("摸排任务须分到村（社区）。")
 INSPECTION_NEEDS_PREMISES = _("场所检查只能针对场所。")
 INACTIVE_TEMPLATE = _("该模板已停用。")
+SURVEYOR_CANNOT = _("%(name)s 在%(village)s没有摸排权限，请先为其设置该村的任职。")
+DEADLINE_BEFORE_START = _("报送截止时间不能早于开始日期。")
+PARAM_NOT_NUMBER = _("参数 %(name)s 应为数字。")
 
 ROUND_FIELDS = ["name", "starts_on", "ends_on", "report_deadline", "params", "status"]
 
@@ -59,6 +62,11 @@ def round_create(*, actor, template: SurveyTemplate, region_code: str, name: str
     unknown = set(params or {}) - set(template.params)
     if unknown:
         raise DomainError(_("模板没有这些参数：%(names)s") % {"names": "、".join(sorted(unknown))}, field="params")
+    for param, value in (params or {}).items():
+        if isinstance(template.params[param], (int, float)) and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise DomainError(PARAM_NOT_NUMBER % {"name": param}, field=f"params.{param}")
+    if report_deadline is not None and timezone.localdate(report_deadline) < starts_on:
+        raise DomainError(DEADLINE_BEFORE_START, field="report_deadline")
     round_ = SurveyRound.objects.create(template=template, region_id=region_code, name=name.strip() or template.name,
                                         starts_on=starts_on, ends_on=ends_on, report_deadline=report_deadline,
                                         params=params or {}, created_by=actor)
@@ -84,7 +92,9 @@ def assignment_set(*, actor, round_: SurveyRound, region_code: str, surveyor, ho
     region = Region.objects.get(pk=region_code)
     if region.level != Level.VILLAGE or not in_subtree(region_code, round_.region_id):
         raise DomainError(NOT_A_VILLAGE, field="region")
-    membership_for(surveyor, action="survey.respond", region_code=region_code)
+    if not can(surveyor, "survey.respond", region_code):
+        raise DomainError(SURVEYOR_CANNOT % {"name": str(surveyor), "village": region.name},
+                          field="surveyor")
     rows = []
     for household in households or [None]:
         if household is not None and household.region_id != region_code:
@@ -180,6 +190,12 @@ def response_submit(
             raise Conflict(CHANGED_MEANWHILE) from None
         audit.record(actor=actor, role=acting.role, action="survey_response.submit", region_code=subject.region_id, obj=response,
                      changes={"answers": [None, clean], "persons_covered": [None, persons], "kind": [None, kind]})
+    elif _stored_fingerprint(current) == fingerprint:
+        # Saved again unchanged (a double tap, a retried upload): nothing to write or to audit.
+        response = current
+        if client_id and not current.client_id:
+            SurveyResponse.objects.filter(pk=current.pk).update(client_id=client_id)
+            response.client_id = client_id
     else:
         expected = current.version if version is None else version
         before = {"answers": current.answers, "persons_covered": current.persons_covered, "notes": current.notes}
