@@ -46,7 +46,8 @@ def test_home_fits_360px_and_uses_the_cjk_font(open_page, server_url, sign_in):
 
     assert page.evaluate("window.innerWidth") == 360
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    for selector in ("header.top", "nav.menu", ".cards", "#membership-select", "#language-switch select"):
+    for selector in ("header.top", "nav.menu", ".cards >> nth=0", "#survey-cards", "#hazard-cards", "#membership-select",
+                     "#language-switch select"):
         box = page.locator(selector).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 360, f"{selector} sticks out: {box}"
 
