@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from warmwinter.accounts.scoping import NOT_ALLOWED, prefixes_for
 from warmwinter.core.errors import DomainError, Forbidden
@@ -49,7 +50,6 @@ BAD_TIME = _("无法识别的时间“%(text)s”（请填 2026-11-05 或 2026-1
 FUTURE_TIME = _("走访时间晚于现在")
 BAD_COUNT = _("请填不小于 0 的整数（现为“%(text)s”）")
 SUMMARY = _("%(rows)s 行：新增摸排记录 %(created)s 户，更新 %(updated)s 户；列入问题清单 %(hazards)s 个。")
-REJECTED = _("文件有 %(count)s 处错误，未导入任何内容。")
 
 TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d",
                 "%Y.%m.%d %H:%M", "%Y.%m.%d", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日%H:%M", "%Y年%m月%d日", "%Y%m%d")
@@ -73,7 +73,8 @@ class SurveyImport:
 
     def summary(self) -> str:
         if self.errors:
-            return str(REJECTED % {"count": len(self.errors)})
+            return ngettext("文件有 %(count)s 处错误，未导入任何内容。", "文件有 %(count)s 处错误，未导入任何内容。",
+                            len(self.errors)) % {"count": len(self.errors)}
         return str(SUMMARY % {"rows": self.rows, "created": self.created, "updated": self.updated, "hazards": self.hazards})
 
     def as_dict(self) -> dict:
