@@ -95,3 +95,10 @@ def test_healthz_checks_the_database():
     body = response.json()
     assert body["status"] == "ok"
     assert body["database"] in ("sqlite", "postgresql")
+
+
+def test_the_schema_generates_without_warnings(tmp_path):
+    """Name collisions between choice sets (several `kind` fields) warn, and `check --deploy` fails on warnings."""
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))

@@ -195,6 +195,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several `kind` fields with different choice sets: name each set, or the schema names get hashes.
+    "ENUM_NAME_OVERRIDES": {
+        "PremisesKindEnum": "warmwinter.hazards.choices.PremisesKind",
+        "InspectionKindEnum": "warmwinter.hazards.api.serializers.INSPECTION_KIND_CHOICES",
+        "SurveyResponseKindEnum": "warmwinter.surveys.api.serializers.RESPONSE_KIND_CHOICES",
+    },
 }
 
 TASKS = {

@@ -11,6 +11,8 @@ from warmwinter.hazards import workflow
 from warmwinter.hazards.choices import HazardCategory, PremisesKind, Severity
 from warmwinter.hazards.selectors import INSPECTION_KINDS
 
+INSPECTION_KIND_CHOICES = [(k.value, k.label) for k in INSPECTION_KINDS]
+
 # --- out ------------------------------------------------------------------------------------------
 
 
@@ -164,7 +166,7 @@ class PremisesPatch(serializers.Serializer):
 
 
 class InspectionCreate(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=[(k.value, k.label) for k in INSPECTION_KINDS])
+    kind = serializers.ChoiceField(choices=INSPECTION_KIND_CHOICES)
     answers = serializers.DictField(help_text="question key → answer, as in the premises checklist template")
     inspectors = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     night = serializers.BooleanField(required=False, default=False, help_text="an inspection at night (plan 7)")

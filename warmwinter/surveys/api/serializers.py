@@ -9,6 +9,9 @@ from rest_framework import serializers
 from warmwinter.surveys.choices import ResponseKind
 from warmwinter.surveys.services import due_at
 
+# Spot-check answers have their own endpoint (POST /spot-check-items/{item_id}).
+RESPONSE_KIND_CHOICES = [(k.value, k.label) for k in ResponseKind if k != ResponseKind.SPOT_CHECK]
+
 # --- templates ------------------------------------------------------------------------------------
 
 
@@ -197,7 +200,7 @@ class ResponseCreate(serializers.Serializer):
                                         help_text="for an inspection outside a round: the template id")
     household = serializers.IntegerField(required=False, allow_null=True, default=None)
     premises = serializers.IntegerField(required=False, allow_null=True, default=None)
-    kind = serializers.ChoiceField(choices=[k for k in ResponseKind.values if k != ResponseKind.SPOT_CHECK], default=ResponseKind.SURVEY,
+    kind = serializers.ChoiceField(choices=RESPONSE_KIND_CHOICES, default=ResponseKind.SURVEY,
                                    help_text="spot-check answers go to POST /spot-check-items/{item_id}")
     answers = serializers.DictField(help_text="question key -> answer (an option value or its Chinese label, 是/否, a number ...)")
     persons_covered = serializers.IntegerField(required=False, allow_null=True, default=None,
