@@ -1,0 +1,1 @@
+"""/api/v1/ endpoints of weather warnings and their rules."""

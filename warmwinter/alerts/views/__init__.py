@@ -1,0 +1,5 @@
+"""Weather-warning pages. Each module here defines `urlpatterns`."""
+
+from warmwinter.alerts.views import alerts, rules
+
+URLPATTERNS = [*alerts.urlpatterns, *rules.urlpatterns]
