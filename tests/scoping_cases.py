@@ -484,3 +484,138 @@ class _NotificationId:
         from warmwinter.notifications.models import Notification
 
         return Notification.objects.create(recipient=world.requester, region_id=world.inside_village, kind="hazard.major", title="本人通知").pk
+
+
+# --- helping contacts (care) and weather warnings (alerts) ----------------------------------------
+
+
+def _campaign(world: World, where: str):
+    from tests.care.factories import make_campaign
+
+    region = world.outside if where == "outside" else world.home
+    return world.once(f"campaign_{where}", lambda: make_campaign(region, name=("外地帮扶" if where == "outside" else "本地帮扶")))
+
+
+def _entry(world: World, where: str):
+    from tests.care.factories import make_entry
+
+    return world.once(f"entry_{where}", lambda: make_entry(_campaign(world, where), _survey_household(world, where)))
+
+
+def _helper(world: World, where: str):
+    from tests.care.factories import make_helper
+
+    village = world.outside_village if where == "outside" else world.inside_village
+    return world.once(f"helper_{where}", lambda: make_helper(village, name=("外村帮扶人" if where == "outside" else "本村帮扶人")))
+
+
+@register("campaign_id")
+class _CampaignId:
+    @staticmethod
+    def outside(world: World):
+        return _campaign(world, "outside").pk
+
+    @staticmethod
+    def inside(world: World):
+        return _campaign(world, "inside").pk
+
+
+@register("entry_id")
+class _RosterEntryId:
+    @staticmethod
+    def outside(world: World):
+        return _entry(world, "outside").pk
+
+    @staticmethod
+    def inside(world: World):
+        return _entry(world, "inside").pk
+
+
+@register("helper_id")
+class _HelperId:
+    @staticmethod
+    def outside(world: World):
+        return _helper(world, "outside").pk
+
+    @staticmethod
+    def inside(world: World):
+        return _helper(world, "inside").pk
+
+
+@register("contact_id")
+class _ContactId:
+    @staticmethod
+    def outside(world: World):
+        from tests.care.factories import make_contact
+
+        return world.once("contact_outside", lambda: make_contact(_survey_household(world, "outside"), _campaign(world, "outside"),
+                                                                   notes="外地联系")).pk
+
+    @staticmethod
+    def inside(world: World):
+        from tests.care.factories import make_contact
+
+        return world.once("contact_inside", lambda: make_contact(_survey_household(world, "inside"), _campaign(world, "inside"),
+                                                                  notes="本地联系")).pk
+
+
+@register("alert_id")
+class _AlertId:
+    """Warnings are seen by whoever lives under one of their areas."""
+
+    @staticmethod
+    def outside(world: World):
+        from tests.care.factories import make_alert
+
+        return world.once("alert_outside", lambda: make_alert([world.outside], headline="外地寒潮预警")).pk
+
+    @staticmethod
+    def inside(world: World):
+        from tests.care.factories import make_alert
+
+        return world.once("alert_inside", lambda: make_alert([world.home], headline="本地寒潮预警")).pk
+
+
+@register("rule_id")
+class _AlertRuleId:
+    """Alert rules are deployment-wide data with no region: `outside` is a missing id."""
+
+    @staticmethod
+    def outside(world: World):
+        return 987654
+
+    @staticmethod
+    def inside(world: World):
+        from warmwinter.alerts.models import AlertRule
+
+        return AlertRule.objects.order_by("pk").values_list("pk", flat=True).first()
+
+
+@register("duty_id")
+class _VisitDutyId:
+    @staticmethod
+    def outside(world: World):
+        return _duty(world, "outside")
+
+    @staticmethod
+    def inside(world: World):
+        return _duty(world, "inside")
+
+
+def _duty(world: World, where: str) -> int:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.care.factories import make_alert
+    from warmwinter.care.models import VisitDuty
+
+    def make():
+        entry = _entry(world, where)
+        region = world.outside if where == "outside" else world.home
+        alert = make_alert([region])
+        now = timezone.now()
+        return VisitDuty.objects.create(alert=alert, campaign=entry.campaign, household=entry.household, region_id=entry.region_id,
+                                        issued_at=now, due_by=now + timedelta(hours=24)).pk
+
+    return world.once(f"duty_{where}", make)

@@ -16,7 +16,9 @@ urlpatterns = [
     path("", include("warmwinter.registry.api.urls")),
     path("", include("warmwinter.surveys.api.urls")),
     path("", include("warmwinter.hazards.api.urls")),
+    path("", include("warmwinter.care.api.urls")),
     path("", include("warmwinter.notifications.api")),
+    path("", include("warmwinter.alerts.api.urls")),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
     path("docs", SpectacularSwaggerView.as_view(url_name="api:openapi"), name="docs"),
 ]

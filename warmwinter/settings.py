@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "warmwinter.notifications",
     "warmwinter.hazards",
     "warmwinter.surveys",
+    "warmwinter.alerts",
+    "warmwinter.care",
+    "warmwinter.jobs",
     "warmwinter.reports",
 ]
 
@@ -96,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "warmwinter.accounts.context_processors.memberships",
+                "warmwinter.alerts.context_processors.weather_alerts",
             ],
         },
     },
@@ -208,6 +212,17 @@ TASKS = {
         "BACKEND": os.environ.get("WARMWINTER_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# Background jobs (docs/background-jobs.md): seconds between scheduler passes of `warmwinter worker`.
+SCHEDULER_INTERVAL = float(os.environ.get("WARMWINTER_SCHEDULER_INTERVAL", "30"))
+# Local time of the daily contact reminder to helpers (帮扶提醒).
+CARE_REMINDER_AT = os.environ.get("WARMWINTER_CARE_REMINDER_AT", "07:30")
+
+# Notification outbox: channels besides the in-app one (always on), e.g. "inapp,sms".
+NOTIFY_CHANNELS = [c.strip() for c in os.environ.get("WARMWINTER_NOTIFY_CHANNELS", "inapp").split(",") if c.strip()]
+# SMS gateway: a dotted path to a backend class; the default only records the message (nothing is sent).
+SMS_BACKEND = os.environ.get("WARMWINTER_SMS_BACKEND", "warmwinter.notifications.channels.RecordingSmsBackend")
+# A failed delivery is retried by the every-minute job this many times, then marked failed.
+NOTIFY_RETRIES = int(os.environ.get("WARMWINTER_NOTIFY_RETRIES", "3"))
 
 LOGGING = {
     "version": 1,

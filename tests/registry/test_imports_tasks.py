@@ -95,7 +95,7 @@ def test_unreadable_file_is_rejected_with_the_reason(clerk, django_capture_on_co
     assert Person.objects.count() == 0
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the worker reconnects; seeded categories come back
+@pytest.mark.django_db(transaction=True)  # the worker reconnects; append_only_flushable puts the seeded categories back
 def test_the_database_queue_runs_the_job_in_the_worker(append_only_flushable, clerk, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     job = create(clerk, xlsx_bytes(good_rows()))  # autocommit: queued on commit, at once

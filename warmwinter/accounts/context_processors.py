@@ -18,5 +18,6 @@ def memberships(request):
         "perms_survey_view": can(user, "survey.view"),
         "perms_hazard_view": can(user, "hazard.view"),
         "perms_premises_view": can(user, "premises.view"),
+        "perms_care_view": can(user, "care.view"),
         "unread_notifications": unread_count(user),
     }

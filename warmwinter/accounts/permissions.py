@@ -55,6 +55,17 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "hazard.handle": frozenset({Role.VILLAGE_CLERK, Role.HELPER, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.STATION_STAFF}),
     "hazard.verify": frozenset({Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.SUPERVISOR}),
     "hazard.close": frozenset({Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER}),
+    # helping contacts (帮扶联系): campaigns, the key-focus roster, helpers, contacts, compliance
+    "care.view": ALL_ROLES - {Role.CHARITY_ORGANIZER, Role.WAREHOUSE_KEEPER},
+    "care.manage": frozenset({Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.ADMIN}),
+    "care.roster": frozenset({Role.VILLAGE_CLERK, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER}),
+    "care.contact": frozenset({Role.HELPER, Role.VILLAGE_CLERK, Role.TOWNSHIP_OFFICER}),
+    "care.file": frozenset({Role.VILLAGE_CLERK, Role.TOWNSHIP_OFFICER}),
+    "care.export": frozenset({Role.VILLAGE_CLERK, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN}),
+    # weather warnings (气象预警)
+    "alert.view": ALL_ROLES,
+    "alert.manage": frozenset({Role.COUNTY_OFFICER, Role.EMERGENCY_APPROVER, Role.TOWNSHIP_OFFICER, Role.ADMIN}),
+    "alert_rule.manage": frozenset({Role.COUNTY_OFFICER, Role.ADMIN}),
     # premises (场所) and their fire-safety inspections
     "premises.view": ALL_ROLES - {Role.CHARITY_ORGANIZER, Role.WAREHOUSE_KEEPER},
     "premises.manage": frozenset({Role.VILLAGE_CLERK, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.ADMIN}),

@@ -89,6 +89,13 @@ def demo_surveys_load():
     return surveys_demo_load()
 
 
+def demo_care_load():
+    """Helping contacts and a cold-wave warning over the demo ledger (after demo_surveys_load); idempotent."""
+    from warmwinter.care.demo import care_demo_load
+
+    return care_demo_load()
+
+
 @transaction.atomic
 def demo_load() -> list[DemoLogin]:
     """Load the demo county; running it again changes nothing."""
