@@ -21,20 +21,11 @@ from django.utils.translation import gettext_lazy as _
 from warmwinter.alerts import cap, fetch, services
 from warmwinter.alerts.choices import AlertSource, AlertState
 from warmwinter.alerts.models import WeatherAlert
-from warmwinter.core.cli_errors import domain_errors_as_command_errors
+from warmwinter.core.cli_errors import UNKNOWN_USER, acting_user, domain_errors_as_command_errors  # noqa: F401
 
-UNKNOWN_USER = _("用户不存在或已停用：%(name)s")
 NO_FILE = _("文件不存在：%(path)s")
 TOO_BIG = _("文件超过 1 MB，不是一条 CAP 预警消息：%(path)s")
 
-
-def _acting_user(username: str | None):
-    if not username:
-        return None
-    user = get_user_model().objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise CommandError(UNKNOWN_USER % {"name": username})
-    return user
 
 
 def _read(source: str) -> tuple[bytes, str, str]:
@@ -78,7 +69,7 @@ class Command(BaseCommand):
         getattr(self, f"_{subcommand}")(**options)
 
     def _import(self, **options):
-        user = _acting_user(options.get("user"))
+        user = acting_user(options.get("user"))
         with domain_errors_as_command_errors():
             content, source, url = _read(options["source"])
             alert, created = cap.alert_import(actor=user, content=content, source=source, source_url=url)

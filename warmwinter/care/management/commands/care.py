@@ -24,19 +24,14 @@ from warmwinter.care import exports_compliance, selectors, services
 from warmwinter.care.models import CareCampaign
 from warmwinter.care.quota import week_label
 from warmwinter.care.selectors_compliance import campaign_region_for, campaigns_listed, compliance_figures, week_monday
-from warmwinter.core.cli_errors import domain_errors_as_command_errors
+from warmwinter.core.cli_errors import UNKNOWN_USER, acting_user, domain_errors_as_command_errors, percent  # noqa: F401
 from warmwinter.regions.codes import in_subtree, normalize
 from warmwinter.regions.models import Region
 
-UNKNOWN_USER = gettext_lazy("用户不存在或已停用：%(name)s")
 UNKNOWN_CAMPAIGN = gettext_lazy("帮扶联系工作不存在（或不在该用户的范围内）：%(id)s")
 UNKNOWN_REGION = gettext_lazy("区划代码不存在：%(code)s")
 OUTSIDE_CAMPAIGN = gettext_lazy("区划不在该帮扶联系工作的范围内：%(code)s")
 FOLDER_MISSING = gettext_lazy("目录不存在：%(path)s")
-
-
-def _percent(value) -> str:
-    return "—" if value is None else f"{value}%"
 
 
 class Command(BaseCommand):
@@ -72,12 +67,7 @@ class Command(BaseCommand):
     # --- look-ups -----------------------------------------------------------------------------
 
     def _user(self, username):
-        if not username:
-            return None
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(UNKNOWN_USER % {"name": username})
-        return user
+        return acting_user(username)
 
     def _campaign(self, campaign_id: int, user) -> CareCampaign:
         if user is None:
@@ -149,7 +139,7 @@ class Command(BaseCommand):
         rows = figures["children"] or figures["villages"]
         for row in [*rows, figures["total"]]:
             name = _("合计") if row is figures["total"] else row["name"]
-            self.stdout.write("\t".join(map(str, [name, row["households"], row["compliant"], _percent(row["compliance_rate"]),
+            self.stdout.write("\t".join(map(str, [name, row["households"], row["compliant"], percent(row["compliance_rate"]),
                                                   row["without_helper"]])))
         self.stdout.write(_("未落实帮扶人 %(without)s 户；今日应联系 %(due)s 户。") % {
             "without": figures["without_helper"]["count"], "due": figures["due_today"]})

@@ -18,23 +18,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from warmwinter.core.cli_errors import domain_errors_as_command_errors
+from warmwinter.core.cli_errors import UNKNOWN_USER, acting_user, domain_errors_as_command_errors  # noqa: F401
 from warmwinter.hazards import exports, selectors, services, workflow
 from warmwinter.hazards.selectors import HazardFilter
 from warmwinter.hazards.workflow import State
 
-UNKNOWN_USER = _("用户不存在或已停用：%(name)s")
 FOLDER_MISSING = _("目录不存在：%(path)s")
 UNKNOWN_STATE = _("状态不存在：%(value)s（可选：%(choices)s）")
 
-
-def _acting_user(username: str | None):
-    if not username:
-        return None
-    user = get_user_model().objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise CommandError(UNKNOWN_USER % {"name": username})
-    return user
 
 
 def _filters(options) -> HazardFilter:
@@ -88,7 +79,7 @@ class Command(BaseCommand):
         getattr(self, f"_{subcommand}")(**options)
 
     def _list(self, **options):
-        user = _acting_user(options.get("user"))
+        user = acting_user(options.get("user"))
         filters = _filters(options)
         today = timezone.localdate()
         hazards = selectors.hazards_for(user, filters, today=today) if user else selectors.hazards_unscoped(filters, today=today)
@@ -106,14 +97,14 @@ class Command(BaseCommand):
         output = Path(options["output"])
         if not output.parent.is_dir():
             raise CommandError(FOLDER_MISSING % {"path": output.parent})
-        user = _acting_user(options["user"])
+        user = acting_user(options["user"])
         with domain_errors_as_command_errors():
             export = exports.hazard_export(actor=user, filters=_filters(options))
         exports.write_export(export, output)
         self.stdout.write(f"{export.count} rows -> {output}")
 
     def _move(self, **options):
-        user = _acting_user(options["user"])
+        user = acting_user(options["user"])
         with domain_errors_as_command_errors():
             hazard = selectors.access_hazard(user, options["hazard_id"])
             before = hazard.state

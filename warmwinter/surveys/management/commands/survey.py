@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from warmwinter.core.cli_errors import domain_errors_as_command_errors
+from warmwinter.core.cli_errors import UNKNOWN_USER, acting_user, domain_errors_as_command_errors, percent  # noqa: F401
 from warmwinter.regions.codes import in_subtree, normalize
 from warmwinter.regions.models import Region
 from warmwinter.surveys import selectors
@@ -29,15 +29,10 @@ from warmwinter.surveys.api.rounds import coverage_figures, rounds_in
 from warmwinter.surveys.imports import blank_sheet_xlsx, survey_import
 from warmwinter.surveys.models import SurveyRound, SurveyTemplate
 
-UNKNOWN_USER = gettext_lazy("用户不存在或已停用：%(name)s")
 UNKNOWN_ROUND = gettext_lazy("摸排不存在（或不在该用户的范围内）：%(id)s")
 UNKNOWN_REGION = gettext_lazy("区划代码不存在：%(code)s")
 FILE_MISSING = gettext_lazy("文件不存在：%(path)s")
 FOLDER_MISSING = gettext_lazy("目录不存在：%(path)s")
-
-
-def _percent(value) -> str:
-    return "—" if value is None else f"{value}%"
 
 
 class Command(BaseCommand):
@@ -70,12 +65,7 @@ class Command(BaseCommand):
     # --- look-ups -----------------------------------------------------------------------------
 
     def _user(self, username):
-        if not username:
-            return None
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(UNKNOWN_USER % {"name": username})
-        return user
+        return acting_user(username)
 
     def _round(self, round_id: int, user, action: str = "survey.view") -> SurveyRound:
         if user is None:
@@ -138,12 +128,12 @@ class Command(BaseCommand):
         for row in [*figures["children"], figures["total"]]:
             name = _("合计") if row is figures["total"] else row["name"]
             self.stdout.write("\t".join(map(str, [
-                name, row["households"], row["households_surveyed"], _percent(row["coverage_rate"]), row["persons"],
+                name, row["households"], row["households_surveyed"], percent(row["coverage_rate"]), row["persons"],
                 row["persons_covered"], row["late"], f"{row['villages_complete']}/{row['villages']}",
             ])))
         hazards = figures["hazards"]["total"]
         self.stdout.write(_("问题：发现 %(found)s 个，已销号 %(closed)s 个（整改率 %(rate)s），逾期未销号 %(overdue)s 个。") % {
-            "found": hazards["found"], "closed": hazards["closed"], "rate": _percent(hazards["rectification_rate"]),
+            "found": hazards["found"], "closed": hazards["closed"], "rate": percent(hazards["rectification_rate"]),
             "overdue": hazards["open_overdue"]})
 
     def _import(self, *, file, round_id, user, **options):
