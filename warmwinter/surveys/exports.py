@@ -24,7 +24,8 @@ from warmwinter.audit import services as audit
 from warmwinter.hazards.models import Premises
 from warmwinter.regions.codes import Level, level_of, prefix_of
 from warmwinter.regions.models import Region
-from warmwinter.registry.exports import escape_cell
+from warmwinter.core.xlsx import TableStyles as _Styles
+from warmwinter.core.xlsx import table_cell as _cell
 from warmwinter.surveys import selectors
 from warmwinter.surveys.choices import ResponseKind, Subject
 from warmwinter.surveys.models import SurveyResponse, SurveyRound
@@ -198,29 +199,6 @@ def write_xlsx(export: RoundExport, out) -> None:
     book.save(out)
 
 
-class _Styles:
-    def __init__(self):
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
-        thin = Side(style="thin", color="999999")
-        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-        self.title = {"font": Font(bold=True, size=16), "alignment": Alignment(horizontal="center", vertical="center")}
-        self.subtitle = {"alignment": Alignment(horizontal="left")}
-        self.header = {"font": Font(bold=True), "fill": PatternFill("solid", fgColor="EEF1F4"), "border": self.border,
-                       "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True)}
-        self.body = {"border": self.border}
-        self.total = {"border": self.border, "font": Font(bold=True)}
-
-
-def _cell(sheet, value, **style):
-    from openpyxl.cell import WriteOnlyCell
-
-    c = WriteOnlyCell(sheet, value=escape_cell(value))
-    for name, setting in style.items():
-        setattr(c, name, setting)
-    if isinstance(value, float):
-        c.number_format = "0.0%"
-    return c
 
 
 def _relabel(export: RoundExport):
